@@ -1,0 +1,49 @@
+# Two commands for a fresh machine: `make run` and `make test`. Both are idempotent.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+VENDOR := static/vendor/nhsuk-frontend
+NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
+export FLASK_APP := careers_app
+
+.PHONY: run test setup assets migrate seed lint clean
+
+setup: $(VENV)/.installed assets
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+assets: $(VENDOR)/.built
+
+# The NHS.UK frontend's compiled CSS, JS and images come from npm, pinned in
+# package-lock.json, and are copied into a git-ignored folder.
+$(VENDOR)/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
+	cp $(NHSUK_DIST)/nhsuk-frontend.min.css $(NHSUK_DIST)/nhsuk-frontend.min.js $(VENDOR)/
+	cp -R $(NHSUK_DIST)/assets $(VENDOR)/assets
+	node -p "require('./node_modules/nhsuk-frontend/package.json').version" > $(VENDOR)/VERSION
+	touch $@
+
+migrate: setup
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask demo seed
+
+run: seed
+	@echo "Serving on http://127.0.0.1:$(PORT) (stop with Ctrl+C)"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/python -m ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) instance/careers.sqlite3*

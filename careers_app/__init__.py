@@ -1,0 +1,92 @@
+"""careers_app: self-directed career planning for NHS postgraduate trainees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from careers_app.config import PROJECT_ROOT, check_production, load_config
+
+SERVICE_NAME = "Plan your NHS career"
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``overrides`` replace settings (tests use this)."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    app.config.update(overrides or {})
+    app.config["SERVICE_NAME"] = SERVICE_NAME
+    check_production(app.config)
+    app.debug = bool(app.config["DEBUG"])
+
+    if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=app.config["PROXY_FIX_X_FOR"],
+            x_proto=app.config["PROXY_FIX_X_PROTO"],
+        )
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from careers_app.cli import init_cli
+    from careers_app.errors import init_errors
+    from careers_app.jinja import init_jinja
+    from careers_app.navigation import init_navigation
+    from careers_app.security import init_security
+
+    init_jinja(app)
+    init_navigation(app)
+    init_security(app)
+    init_errors(app)
+    init_cli(app)
+    _serve_design_system_assets(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from careers_app.accounts.service import find_user_by_session_token
+    from careers_app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(find_user_by_session_token)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from careers_app.accounts import bp as accounts_bp
+    from careers_app.admin import bp as admin_bp
+    from careers_app.dashboard import bp as dashboard_bp
+    from careers_app.public import bp as public_bp
+
+    for blueprint in (public_bp, accounts_bp, dashboard_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _serve_design_system_assets(app: Flask) -> None:
+    """The NHS.UK stylesheet refers to /assets/images/...; serve the npm package's assets."""
+    from flask import send_from_directory
+
+    from careers_app.security import public
+
+    assets = PROJECT_ROOT / "static" / "vendor" / "nhsuk-frontend" / "assets"
+
+    @public
+    def design_system_asset(filename: str):  # type: ignore[no-untyped-def]
+        return send_from_directory(assets, filename, max_age=86400)
+
+    app.add_url_rule("/assets/<path:filename>", view_func=design_system_asset)

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+from careers_app.accounts import views  # noqa: E402,F401

@@ -1,0 +1,113 @@
+"""Account forms: register, sign in, password reset and change, profile."""
+
+from __future__ import annotations
+
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import Email, InputRequired, Length, ValidationError
+
+from careers_app.accounts.eligibility import (
+    PROFESSIONAL_GROUPS,
+    REGIONS,
+    TRAINING_STAGES,
+    eligibility_problem,
+)
+from careers_app.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from careers_app.forms import BaseForm
+
+PASSWORD_LENGTH_MESSAGE = (
+    f"Password must be between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters"
+)
+
+
+def _email_field(label: str = "Email address") -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            InputRequired("Enter your email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                "Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+        ],
+    )
+
+
+def _new_password_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired("Enter a password"),
+            Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, PASSWORD_LENGTH_MESSAGE),
+        ],
+    )
+
+
+class ProfileDetailsForm(BaseForm):
+    full_name = StringField(
+        "Full name",
+        validators=[
+            InputRequired("Enter your full name"),
+            Length(max=100, message="Full name must be 100 characters or fewer"),
+        ],
+    )
+    professional_group = RadioField(
+        "Which group are you in?",
+        choices=list(PROFESSIONAL_GROUPS.items()),
+        validators=[InputRequired("Select your professional group")],
+        validate_choice=True,
+    )
+    region = RadioField(
+        "Where do you train?",
+        choices=list(REGIONS.items()),
+        validators=[InputRequired("Select where you train")],
+    )
+    training_stage = SelectField(
+        "Training stage",
+        choices=[("", "Select your training stage"), *TRAINING_STAGES.items()],
+        validators=[InputRequired("Select your training stage")],
+    )
+
+    def validate_training_stage(self, field: SelectField) -> None:
+        problem = eligibility_problem(self.region.data or "", field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class RegisterForm(ProfileDetailsForm):
+    email = _email_field()
+    password = _new_password_field("Create a password")
+
+
+class SignInForm(BaseForm):
+    email = _email_field()
+    password = PasswordField(
+        "Password",
+        validators=[
+            InputRequired("Enter your password"),
+            Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_LENGTH_MESSAGE),
+        ],
+    )
+
+
+class RequestResetForm(BaseForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(BaseForm):
+    password = _new_password_field("New password")
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[
+            InputRequired("Enter your current password"),
+            Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_LENGTH_MESSAGE),
+        ],
+    )
+    new_password = _new_password_field("New password")
+
+
+class SignOutForm(BaseForm):
+    """Only the CSRF token: signing out is a POST so a link elsewhere cannot do it."""

@@ -1,0 +1,187 @@
+"""Register, sign in and out, reset a forgotten password, and the profile page."""
+
+from __future__ import annotations
+
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from careers_app.accounts import bp
+from careers_app.accounts.forms import (
+    ChangePasswordForm,
+    ProfileDetailsForm,
+    RegisterForm,
+    RequestResetForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignOutForm,
+)
+from careers_app.accounts.passwords import verify_password
+from careers_app.accounts.service import (
+    EmailTaken,
+    Registration,
+    authenticate,
+    change_password,
+    end_all_sessions,
+    find_user_by_email,
+    make_reset_token,
+    register_user,
+    update_profile,
+    user_for_reset_token,
+)
+from careers_app.accounts.throttle import (
+    mark_sign_in_failed,
+    throttle_per_account,
+    throttle_per_address,
+)
+from careers_app.forms import rerender_on_csrf_failure
+from careers_app.mail import send_email
+from careers_app.security import Role, is_safe_local_path, public, roles_required
+
+SIGN_IN_FAILED = "Enter a correct email address and password"
+
+
+def _start_session(user) -> None:  # type: ignore[no-untyped-def]
+    # A fresh session at sign-in, so nothing from before (or planted) carries over.
+    session.clear()
+    login_user(user)
+
+
+def _after_sign_in_target() -> str:
+    target = request.args.get("next")
+    return target if is_safe_local_path(target) else url_for("dashboard.index")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@rerender_on_csrf_failure
+def register() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        details = Registration(
+            full_name=form.full_name.data,
+            email=form.email.data,
+            password=form.password.data,
+            professional_group=form.professional_group.data,
+            region=form.region.data,
+            training_stage=form.training_stage.data,
+        )
+        try:
+            user = register_user(details)
+        except EmailTaken:
+            form.email.errors.append(
+                "An account already uses this email address. Sign in, or reset your password"
+            )
+        else:
+            _start_session(user)
+            flash("Your account has been created.", "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@throttle_per_account
+@throttle_per_address
+@rerender_on_csrf_failure
+def sign_in() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(_after_sign_in_target())
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user)
+            return redirect(_after_sign_in_target())
+        mark_sign_in_failed()
+        form.email.errors.append(SIGN_IN_FAILED)
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@public
+def sign_out() -> Response:
+    form = SignOutForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        # Replacing the session token makes any copy of the old cookie worthless.
+        end_all_sessions(current_user)
+        logout_user()
+        session.clear()
+        flash("You have signed out.", "success")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@public
+@rerender_on_csrf_failure
+def request_password_reset() -> str | Response:
+    form = RequestResetForm()
+    if form.validate_on_submit():
+        user = find_user_by_email(form.email.data)
+        if user is not None:
+            token = make_reset_token(user, current_app.config["SECRET_KEY"])
+            link = url_for("accounts.reset_password", token=token, _external=True)
+            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+            send_email(
+                user.email,
+                "Reset your password",
+                render_template("email/reset_password.txt", user=user, link=link,
+                                minutes=minutes),
+            )
+        # The same answer whether or not the address has an account.
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/request_reset.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+@rerender_on_csrf_failure
+def reset_password(token: str) -> str | Response:
+    config = current_app.config
+    user = user_for_reset_token(token, config["SECRET_KEY"], config["PASSWORD_RESET_MAX_AGE"])
+    if user is None:
+        return render_template("accounts/reset_invalid.html"), 400  # type: ignore[return-value]
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        change_password(user, form.password.data)
+        logout_user()
+        session.clear()
+        flash("Your password has been changed. Sign in with your new password.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+@rerender_on_csrf_failure
+def profile() -> str | Response:
+    details = ProfileDetailsForm(obj=current_user, prefix="details")
+    password = ChangePasswordForm(prefix="password")
+    if request.method == "POST" and "details-full_name" in request.form:
+        if details.validate_on_submit():
+            update_profile(current_user, details.full_name.data,
+                           details.professional_group.data, details.region.data,
+                           details.training_stage.data)
+            flash("Your details have been saved.", "success")
+            return redirect(url_for("accounts.profile"))
+    elif request.method == "POST":
+        if password.validate_on_submit():
+            if verify_password(current_user.password_hash, password.current_password.data):
+                change_password(current_user, password.new_password.data)
+                # Other devices are signed out; this one continues with the new token.
+                _start_session(current_user)
+                flash("Your password has been changed. Other devices have been signed out.",
+                      "success")
+                return redirect(url_for("accounts.profile"))
+            password.current_password.errors.append("Your current password is not correct")
+    return render_template("accounts/profile.html", details=details, password=password)

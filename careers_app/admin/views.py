@@ -1,0 +1,48 @@
+"""Coordinators grant and remove roles."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from careers_app.accounts.models import User
+from careers_app.accounts.service import set_roles
+from careers_app.admin import bp
+from careers_app.admin.forms import RolesForm, UserSearchForm
+from careers_app.admin.service import PAGE_SIZE, search_users
+from careers_app.extensions import db
+from careers_app.forms import rerender_on_csrf_failure
+from careers_app.security import Role, roles_required
+
+
+@bp.get("/users")
+@roles_required(Role.COORDINATOR)
+def users() -> str:
+    search = UserSearchForm(request.args)
+    query = search.q.data if search.validate() and search.q.data else ""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    found, total = search_users(query, page)
+    return render_template(
+        "admin/users.html", search=search, users=found, total=total, page=page,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+    )
+
+
+@bp.route("/users/<int:user_id>/roles", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+@rerender_on_csrf_failure
+def user_roles(user_id: int) -> str | Response:
+    person = db.session.get(User, user_id) or abort(404)
+    form = RolesForm(data={"roles": [r.value for r in person.roles if r != Role.TRAINEE]})
+    if form.validate_on_submit():
+        chosen = {Role(value) for value in form.roles.data}
+        if person.id == current_user.id and Role.COORDINATOR not in chosen:
+            form.roles.errors.append(
+                "You cannot remove your own coordinator role. Ask another coordinator"
+            )
+        else:
+            set_roles(person, chosen)
+            flash(f"Roles for {person.full_name} have been saved.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_roles.html", person=person, form=form)

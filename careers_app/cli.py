@@ -1,0 +1,86 @@
+"""Command-line tasks: `flask --app careers_app users create`, `demo seed`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from careers_app.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from careers_app.accounts.service import (
+    EmailTaken,
+    Registration,
+    find_user_by_email,
+    register_user,
+)
+from careers_app.security import GRANTABLE_ROLES, Role
+
+users_cli = AppGroup("users", help="Manage accounts.")
+demo_cli = AppGroup("demo", help="Demonstration data for local use.")
+
+DEMO_PASSWORD = "local-demo-only-2026"
+DEMO_ACCOUNTS = (
+    ("trainee@example.org", "Alex Trainee", ()),
+    ("coach@example.org", "Sam Coach", (Role.COACH,)),
+    ("facilitator@example.org", "Jo Facilitator", (Role.FACILITATOR,)),
+    ("coordinator@example.org", "Chris Coordinator", (Role.COORDINATOR,)),
+)
+
+
+def _check_password(password: str) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise click.BadParameter(
+            f"must be between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters",
+            param_hint="password",
+        )
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name.")
+@click.option(
+    "--role", "roles", multiple=True,
+    type=click.Choice([role.value for role in GRANTABLE_ROLES]),
+    help="A role besides trainee; may be given more than once.",
+)
+@click.option("--password", help="Prompted for (hidden) when not given.")
+def create_user(email: str, name: str, roles: tuple[str, ...], password: str | None) -> None:
+    """Create an account with the given roles."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _check_password(password)
+    details = Registration(
+        full_name=name, email=email, password=password,
+        professional_group="doctor_dentist", region="london", training_stage="other",
+    )
+    try:
+        user = register_user(details, tuple(Role(role) for role in roles))
+    except EmailTaken as error:
+        raise click.ClickException(f"an account already uses {email}") from error
+    click.echo(f"Created {user.email} with roles: {', '.join(sorted(user.roles))}")
+
+
+@demo_cli.command("seed")
+def seed_demo() -> None:
+    """Create one demonstration account per role, if absent (never in production)."""
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("demo accounts are for local use and are refused in production")
+    for email, name, roles in DEMO_ACCOUNTS:
+        if find_user_by_email(email) is not None:
+            continue
+        register_user(
+            Registration(
+                full_name=name, email=email, password=DEMO_PASSWORD,
+                professional_group="doctor_dentist", region="london", training_stage="core",
+            ),
+            roles,
+        )
+        click.echo(f"Created {email}")
+    click.echo("Demo sign-ins (local only), password " + DEMO_PASSWORD + ":")
+    for email, _name, roles in DEMO_ACCOUNTS:
+        click.echo(f"  {email:<26} trainee{''.join(', ' + r.value for r in roles)}")
+
+
+def init_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,128 @@
+"""Settings read from environment variables, with defaults per environment.
+
+Every variable is documented in README.md. ``load_config`` is the only place that
+reads ``os.environ``; ``check_production`` refuses unsafe production settings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("development", "test", "production")
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT_CHARACTERS = 10
+
+
+class ConfigurationError(RuntimeError):
+    """The settings are unsafe or incomplete; the message says what to change."""
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret(instance_path: Path) -> str:
+    """Generate a secret key into ``instance/`` once, so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'careers.sqlite3'}"
+    # Hosting platforms often hand out postgres:// URLs; SQLAlchemy needs the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def load_config(instance_path: Path) -> dict[str, Any]:
+    """Build the Flask configuration from the environment."""
+    environment = os.environ.get("APP_ENV", "development").strip().lower()
+    if environment not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}."
+        )
+    production = environment == "production"
+    secret = os.environ.get("SECRET_KEY", "").strip()
+    if not secret and environment == "development":
+        secret = _development_secret(instance_path)
+    elif not secret and environment == "test":
+        secret = secrets.token_urlsafe(48)
+    redis_url = os.environ.get("REDIS_URL", "").strip()
+    mail_backend = os.environ.get("MAIL_BACKEND", "smtp" if production else "console")
+
+    return {
+        "APP_ENV": environment,
+        "DEBUG": _flag("FLASK_DEBUG", False),
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        # hide_parameters keeps what people typed out of error messages and logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # Large enough that a megabyte of pasted text reaches the form's own length check
+        # and gets a validation message instead of a bare "request too large" page.
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 10 * 1024 * 1024,
+        "SESSION_COOKIE_NAME": "careers_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_DURATION": 0,
+        "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
+        # A token that lives as long as the session: a trainee who writes for over an
+        # hour must not lose the text to an expired CSRF token.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": True,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", "0") or 0),
+        "PROXY_FIX_X_PROTO": int(os.environ.get("PROXY_FIX_X_PROTO", "0") or 0),
+        "MAIL_BACKEND": mail_backend,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25") or 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", production),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "careers@example.org"),
+        "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "").strip(),
+        "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600") or 3600),
+        "MODULES_DIR": Path(os.environ.get("MODULES_DIR", "") or PROJECT_ROOT / "modules"),
+    }
+
+
+def check_production(config: dict[str, Any]) -> None:
+    """Refuse to start in production with settings that would put users at risk."""
+    if config.get("APP_ENV") != "production":
+        return
+    problems = []
+    if config.get("DEBUG"):
+        problems.append("FLASK_DEBUG is on: the debugger would let anyone run code.")
+    secret = config.get("SECRET_KEY") or ""
+    if not secret:
+        problems.append("SECRET_KEY is not set.")
+    elif len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < MIN_SECRET_DISTINCT_CHARACTERS:
+        problems.append(
+            f"SECRET_KEY is weak: use at least {MIN_SECRET_LENGTH} random characters "
+            '(for example python -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )
+    if not config.get("SESSION_COOKIE_SECURE"):
+        problems.append("SESSION_COOKIE_SECURE is off: session cookies must be sent over HTTPS only.")
+    if config.get("MAIL_BACKEND") != "smtp":
+        problems.append("MAIL_BACKEND must be smtp: password reset emails would not be sent.")
+    if problems:
+        raise ConfigurationError(
+            "Refusing to start in production:\n- " + "\n- ".join(problems)
+        )

@@ -1,0 +1,74 @@
+"""Error pages in the service layout, never a stack trace; JSON for JSON callers."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from careers_app.extensions import db
+
+log = logging.getLogger(__name__)
+
+PAGES = {403: "errors/403.html", 404: "errors/404.html", 413: "errors/413.html",
+         429: "errors/429.html", 500: "errors/500.html", 503: "errors/503.html"}
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def _error_response(status: int, description: str = "") -> Response | tuple[Response, int]:
+    if _wants_json():
+        return jsonify({"error": description or str(status)}), status
+    template = PAGES.get(status, "errors/generic.html")
+    return Response(render_template(template, status=status), status=status)
+
+
+def handle_http_error(error: HTTPException) -> Response | tuple[Response, int]:
+    if error.code in (301, 302, 303, 307, 308) or error.code is None:
+        return error.get_response()
+    return _error_response(error.code, error.name)
+
+
+def handle_csrf_error(error: CSRFError) -> Response | tuple[Response, int]:
+    """Re-show the form with what was typed, instead of a bare 400 that loses it.
+
+    The view validates its form again; the form's own CSRF check fails, so nothing is
+    changed and the page explains what happened.
+    """
+    view = current_app.view_functions.get(request.endpoint or "")
+    if _wants_json() or not getattr(view, "rerender_on_csrf_error", False):
+        return _error_response(400, "The security token was missing or did not match")
+    g.csrf_failed = True
+    response = current_app.make_response(view(**(request.view_args or {})))
+    response.status_code = 400
+    return response
+
+
+def handle_database_unavailable(error: OperationalError) -> Response | tuple[Response, int]:
+    log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else error)
+    db.session.rollback()
+    g.database_down = True  # render the page without looking up who is signed in
+    response = _error_response(503, "The service is temporarily unavailable")
+    if isinstance(response, tuple):
+        response[0].headers["Retry-After"] = "30"
+    else:
+        response.headers["Retry-After"] = "30"
+    return response
+
+
+def handle_unexpected_error(error: Exception) -> Response | tuple[Response, int]:
+    # Only the exception type and route are logged: the request may hold private writing.
+    log.exception("unhandled %s on %s", type(error).__name__, request.endpoint)
+    return _error_response(500, "Something went wrong")
+
+
+def init_errors(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(Exception, handle_unexpected_error)

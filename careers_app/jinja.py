@@ -1,0 +1,43 @@
+"""Jinja set-up: our templates first, then the NHS.UK frontend macros."""
+
+from __future__ import annotations
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+
+def init_jinja(app: Flask) -> None:
+    # Assigning jinja_loader (not jinja_options["loader"]) keeps Flask's own loader
+    # semantics; the NHS.UK package's templates are reachable as "nhsuk/...".
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder),
+            PackageLoader("nhsuk_frontend_jinja", package_path="templates"),
+        ]
+    )
+    # The NHS.UK macros are .jinja files, which Flask would not autoescape: a trainee's
+    # answer passed as "text" would otherwise be rendered as raw HTML.
+    app.jinja_env.autoescape = True
+    # The NHS.UK macros read optional nested params (params.search.action) unguarded.
+    app.jinja_env.undefined = ChainableUndefined
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters.update(
+        error_link=error_link, radio_item=radio_item, select_item=select_item
+    )
+
+
+def error_link(error: tuple[str, str]) -> dict[str, str]:
+    """An error-summary entry that moves focus to the field in error."""
+    field_id, message = error
+    return {"text": message, "href": f"#{field_id}"} if field_id else {"text": message}
+
+
+def radio_item(choice: tuple) -> dict[str, object]:
+    value, label, checked, *_ = choice
+    return {"value": value, "text": label, "checked": checked}
+
+
+def select_item(choice: tuple) -> dict[str, object]:
+    value, label, selected, *_ = choice
+    return {"value": value, "text": label, "selected": selected}

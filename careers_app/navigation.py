@@ -1,0 +1,65 @@
+"""The header: navigation by role and the sign-out button."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from careers_app.security import Role, viewer_is_signed_in
+
+
+@dataclass(frozen=True)
+class NavigationEntry:
+    text: str
+    endpoint: str
+    roles: frozenset[Role]
+
+
+# Later features add their areas here; an entry shows only once its view exists.
+NAVIGATION = (
+    NavigationEntry("Dashboard", "dashboard.index", frozenset({Role.TRAINEE})),
+    NavigationEntry("Modules", "worksheets.catalogue", frozenset({Role.TRAINEE})),
+    NavigationEntry("My action plan", "plans.index", frozenset({Role.TRAINEE})),
+    NavigationEntry("Shared with me", "plans.shared_with_me", frozenset({Role.COACH})),
+    NavigationEntry("Coaching queue", "coaching.queue", frozenset({Role.COORDINATOR})),
+    NavigationEntry("My caseload", "coaching.caseload", frozenset({Role.COACH})),
+    NavigationEntry("Workshops", "workshops.index", frozenset({Role.FACILITATOR})),
+    NavigationEntry("Users and roles", "admin.users", frozenset({Role.COORDINATOR})),
+)
+
+
+def navigation_items() -> list[dict[str, object]]:
+    """The areas the signed-in person's roles give them, for the NHS.UK header."""
+    if not viewer_is_signed_in():
+        return []
+    items = []
+    for entry in NAVIGATION:
+        if entry.endpoint in current_app.view_functions and current_user.has_any_role(entry.roles):
+            items.append(
+                {
+                    "text": entry.text,
+                    "href": url_for(entry.endpoint),
+                    "current": request.endpoint == entry.endpoint,
+                }
+            )
+    return items
+
+
+def sign_out_button_html() -> Markup:
+    """Content for the header's sign-out form button.
+
+    The NHS.UK header renders account actions as a POST form with no CSRF field; a
+    hidden input is allowed inside a button and still belongs to that form.
+    """
+    token = escape(generate_csrf())
+    return Markup(f'<input type="hidden" name="csrf_token" value="{token}">Sign out')  # noqa: S704
+
+
+def init_navigation(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        navigation_items=navigation_items, sign_out_button_html=sign_out_button_html
+    )

@@ -1,0 +1,53 @@
+"""Information pages anyone can read, and the health check."""
+
+from __future__ import annotations
+
+from flask import jsonify, render_template
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from careers_app.extensions import db
+from careers_app.public import bp
+from careers_app.security import public
+
+
+@bp.get("/")
+@public
+def home() -> str:
+    return render_template("public/home.html")
+
+
+@bp.get("/eligibility")
+@public
+def eligibility() -> str:
+    return render_template("public/eligibility.html")
+
+
+@bp.get("/support")
+@public
+def support() -> str:
+    return render_template("public/support.html")
+
+
+@bp.get("/accessibility")
+@public
+def accessibility() -> str:
+    return render_template("public/accessibility.html")
+
+
+@bp.get("/privacy")
+@public
+def privacy() -> str:
+    return render_template("public/privacy.html")
+
+
+@bp.get("/healthz")
+@public
+def healthz():  # type: ignore[no-untyped-def]
+    """200 when the application and its database answer; 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify({"status": "unavailable", "database": "unreachable"}), 503
+    return jsonify({"status": "ok", "database": "ok"})

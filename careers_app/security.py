@@ -1,0 +1,126 @@
+"""Who may call each view, safe redirects, and the security headers on every response."""
+
+from __future__ import annotations
+
+import enum
+import functools
+import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, g, request
+from flask_login import current_user
+
+from careers_app.extensions import login_manager
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class Role(enum.StrEnum):
+    TRAINEE = "trainee"
+    COACH = "coach"
+    FACILITATOR = "facilitator"
+    COORDINATOR = "coordinator"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+# Every account is a trainee; the others are granted by a coordinator.
+GRANTABLE_ROLES = (Role.COACH, Role.FACILITATOR, Role.COORDINATOR)
+
+
+def public(view: View) -> View:
+    """Declare that anyone, signed in or not, may call this view."""
+    view.access = "public"  # type: ignore[attr-defined]
+    return view
+
+
+def roles_required(*roles: Role) -> Callable[[View], View]:
+    """Declare that only signed-in people holding one of ``roles`` may call this view.
+
+    Anonymous people are sent to sign in; signed-in people without the role get 403.
+    """
+    if not roles:
+        raise ValueError("roles_required needs at least one role")
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_any_role(roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.access = frozenset(roles)  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorator
+
+
+def is_safe_local_path(target: str | None) -> bool:
+    """True only for a path on this site: one leading slash, no scheme, host or backslash."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def csp_nonce() -> str:
+    """A per-response nonce for the one inline script the NHS.UK page template needs."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _content_security_policy() -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{csp_nonce()}'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            # The NHS.UK stylesheet loads the Frutiger web font from the NHS asset host.
+            "font-src 'self' https://assets.nhs.uk",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def viewer_is_signed_in() -> bool:
+    """Whether the person viewing is signed in, without touching a database known to be down."""
+    if g.get("database_down"):
+        return False
+    return bool(current_user.is_authenticated)
+
+
+def add_security_headers(response: Response) -> Response:
+    """Set the headers every response carries, whatever produced it."""
+    headers = response.headers
+    headers["Content-Security-Policy"] = _content_security_policy()
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    # Pages for a signed-in person may hold their private writing: never keep a copy.
+    if viewer_is_signed_in() or response.status_code >= 500:
+        headers["Cache-Control"] = "no-store"
+        headers["Vary"] = "Cookie"
+    return response
+
+
+def init_security(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    app.jinja_env.globals.update(csp_nonce=csp_nonce, viewer_is_signed_in=viewer_is_signed_in)

@@ -1,0 +1,46 @@
+"""Checking and normalising text people type, before it reaches the database.
+
+PostgreSQL refuses NUL characters and no database can store a lone surrogate, so
+both are refused here with a message instead of failing later as a server error.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from wtforms import Field, Form
+from wtforms.validators import StopValidation
+
+NUL_MESSAGE = "Remove the invisible control character (NUL) from this answer"
+SURROGATE_MESSAGE = "Remove the character that could not be read (a broken emoji or symbol)"
+
+
+def text_problem(value: str) -> str | None:
+    """Return why ``value`` cannot be stored, or None when it can."""
+    if "\x00" in value:
+        return NUL_MESSAGE
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        return SURROGATE_MESSAGE
+    return None
+
+
+def normalise_text(value: str) -> str:
+    """NFC-normalise, so the same words typed on different devices compare equal."""
+    return unicodedata.normalize("NFC", value)
+
+
+def strip_and_normalise(value: object) -> object:
+    """WTForms filter: trim surrounding spaces and NFC-normalise storable text."""
+    if isinstance(value, str) and text_problem(value) is None:
+        return normalise_text(value.strip())
+    return value
+
+
+class StorableText:
+    """WTForms validator refusing text that no database could store."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if isinstance(field.data, str):
+            problem = text_problem(field.data)
+            if problem:
+                raise StopValidation(problem)
