@@ -29,7 +29,8 @@ def _error_response(status: int, description: str = "") -> Response | tuple[Resp
 
 
 def handle_http_error(error: HTTPException) -> Response | tuple[Response, int]:
-    if error.code in (301, 302, 303, 307, 308) or error.code is None:
+    # Redirects, and errors that carry their own page (the sign-in throttle's), pass through.
+    if error.response is not None or error.code is None or 300 <= error.code < 400:
         return error.get_response()
     return _error_response(error.code, error.name)
 

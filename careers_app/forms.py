@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms.fields.choices import SelectChoice
 
 from careers_app.text import StorableText, strip_and_normalise
 
@@ -44,8 +44,10 @@ class BaseForm(FlaskForm):
         return errors
 
 
-def first_error(field: Field) -> str | None:
-    return field.errors[0] if field.errors else None
+def choices(options: dict[str, str], prompt: str | None = None) -> list[SelectChoice]:
+    """WTForms choices from {stored value: label}, optionally after an empty prompt."""
+    listed = [SelectChoice(value, label) for value, label in options.items()]
+    return [SelectChoice("", prompt), *listed] if prompt else listed
 
 
 def rerender_on_csrf_failure(view):  # type: ignore[no-untyped-def]

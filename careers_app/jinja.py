@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from wtforms.fields.choices import Choice
 
 
 def init_jinja(app: Flask) -> None:
@@ -33,11 +34,11 @@ def error_link(error: tuple[str, str]) -> dict[str, str]:
     return {"text": message, "href": f"#{field_id}"} if field_id else {"text": message}
 
 
-def radio_item(choice: tuple) -> dict[str, object]:
-    value, label, checked, *_ = choice
-    return {"value": value, "text": label, "checked": checked}
+def radio_item(choice: Choice) -> dict[str, object]:
+    """A WTForms choice as an NHS.UK radios or checkboxes item."""
+    return {"value": choice.value, "text": choice.label, "checked": choice.selected}
 
 
-def select_item(choice: tuple) -> dict[str, object]:
-    value, label, selected, *_ = choice
-    return {"value": value, "text": label, "selected": selected}
+def select_item(choice: Choice) -> dict[str, object]:
+    """A WTForms choice as an NHS.UK select item."""
+    return {"value": choice.value, "text": choice.label, "selected": choice.selected}

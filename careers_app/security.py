@@ -7,7 +7,7 @@ import functools
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, abort, g, request
 from flask_login import current_user
@@ -62,13 +62,22 @@ def roles_required(*roles: Role) -> Callable[[View], View]:
 
 
 def is_safe_local_path(target: str | None) -> bool:
-    """True only for a path on this site: one leading slash, no scheme, host or backslash."""
-    if not target or not target.startswith("/") or target.startswith("//"):
+    """True only for a path on this site: one leading slash, no scheme, host or backslash.
+
+    The check is repeated on the percent-decoded form, so "/%2F/evil.example" and
+    "/%09/evil.example" are refused like their decoded twins.
+    """
+    if not target:
         return False
-    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
+    for form in (target, unquote(target)):
+        if not form.startswith("/") or form.startswith("//") or "\\" in form:
+            return False
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in form):
+            return False
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return False
+    return True
 
 
 def csp_nonce() -> str:

@@ -12,7 +12,7 @@ from careers_app.accounts.eligibility import (
     eligibility_problem,
 )
 from careers_app.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from careers_app.forms import BaseForm
+from careers_app.forms import BaseForm, choices
 
 PASSWORD_LENGTH_MESSAGE = (
     f"Password must be between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters"
@@ -53,18 +53,18 @@ class ProfileDetailsForm(BaseForm):
     )
     professional_group = RadioField(
         "Which group are you in?",
-        choices=list(PROFESSIONAL_GROUPS.items()),
+        choices=choices(PROFESSIONAL_GROUPS),
         validators=[InputRequired("Select your professional group")],
         validate_choice=True,
     )
     region = RadioField(
         "Where do you train?",
-        choices=list(REGIONS.items()),
+        choices=choices(REGIONS),
         validators=[InputRequired("Select where you train")],
     )
     training_stage = SelectField(
         "Training stage",
-        choices=[("", "Select your training stage"), *TRAINING_STAGES.items()],
+        choices=choices(TRAINING_STAGES, prompt="Select your training stage"),
         validators=[InputRequired("Select your training stage")],
     )
 

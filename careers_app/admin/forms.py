@@ -6,14 +6,14 @@ from wtforms import SearchField, SelectMultipleField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from careers_app.forms import BaseForm
+from careers_app.forms import BaseForm, choices
 from careers_app.security import GRANTABLE_ROLES
 
 
 class RolesForm(BaseForm):
     roles = SelectMultipleField(
         "Roles",
-        choices=[(role.value, role.label) for role in GRANTABLE_ROLES],
+        choices=choices({role.value: role.label for role in GRANTABLE_ROLES}),
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validate_choice=True,

@@ -1,0 +1,112 @@
+"""Shared fixtures: an app per test on SQLite, or on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import delete
+
+os.environ["APP_ENV"] = "test"
+
+from careers_app import create_app  # noqa: E402
+from careers_app.extensions import db  # noqa: E402
+from tests.factories import DEFAULT_PASSWORD, make_account  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def build_app(database_url: str, **overrides: object) -> Flask:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "MAIL_BACKEND": "memory",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "careers.test",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def _empty_all_tables() -> None:
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(delete(table))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = build_app(database_url)
+    with app.app_context():
+        db.create_all()
+        _empty_all_tables()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(app: Flask) -> Flask:
+    """The same app with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask):  # type: ignore[no-untyped-def]
+    """Create an account: make_user("a@example.org", roles=(Role.COACH,))."""
+
+    def make(email: str = "trainee@example.org", **kwargs: object):  # type: ignore[no-untyped-def]
+        with app.app_context():
+            user = make_account(email, **kwargs)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def sign_in(client: FlaskClient):  # type: ignore[no-untyped-def]
+    """Sign the test client in through the real form."""
+
+    def do_sign_in(email: str, password: str = DEFAULT_PASSWORD, test_client=None):  # type: ignore[no-untyped-def]
+        chosen = test_client or client
+        response = chosen.post(
+            "/account/sign-in", data={"email": email, "password": password}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return do_sign_in
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)

@@ -1,0 +1,102 @@
+"""Registering: validation, kept input, normalised unique emails, eligibility."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from careers_app.accounts.models import User
+from careers_app.extensions import db
+
+VALID = {
+    "full_name": "Priya Shah",
+    "professional_group": "healthcare_professional",
+    "region": "london",
+    "training_stage": "band_5_6",
+    "email": "Priya.Shah@Example.org ",
+    "password": "a long enough password",
+}
+
+
+def count_users(app) -> int:
+    with app.app_context():
+        return db.session.execute(select(func.count(User.id))).scalar_one()
+
+
+def test_register_creates_account_signs_in_and_normalises_email(app, client):
+    response = client.post("/account/register", data=VALID)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/dashboard")
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        assert user.email == "priya.shah@example.org"
+        assert user.password_hash.startswith("$argon2id$")
+    assert "Hello, Priya Shah" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_email_is_unique_whatever_its_case(app, client, make_user):
+    make_user("priya.shah@example.org")
+    response = client.post("/account/register", data=VALID)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "An account already uses this email address" in page
+    assert count_users(app) == 1
+
+
+def test_empty_form_shows_error_summary_and_every_message(client):
+    page = client.post("/account/register", data={}).get_data(as_text=True)
+    assert "There is a problem" in page
+    for message in (
+        "Enter your full name",
+        "Select your professional group",
+        "Select where you train",
+        "Select your training stage",
+        "Enter your email address",
+        "Enter a password",
+    ):
+        assert message in page
+    assert 'href="#full_name"' in page
+
+
+def test_errors_keep_what_was_typed_except_the_password(app, client):
+    data = dict(VALID, email="not-an-email", password="short")
+    page = client.post("/account/register", data=data).get_data(as_text=True)
+    assert "Enter an email address in the correct format" in page
+    assert "Password must be between 12 and 256 characters" in page
+    assert 'value="Priya Shah"' in page
+    assert 'value="not-an-email"' in page
+    assert 'value="short"' not in page
+    assert 'value="healthcare_professional" checked' in page
+    assert count_users(app) == 0
+
+
+def test_password_of_128_characters_with_spaces_is_accepted(app, client):
+    password = "x y " * 32
+    response = client.post("/account/register", data=dict(VALID, password=password))
+    assert response.status_code == 302
+    client.post("/account/sign-out")
+    response = client.post(
+        "/account/sign-in", data={"email": VALID["email"], "password": password}
+    )
+    assert response.status_code == 302
+
+
+def test_kss_foundation_doctors_are_directed_to_their_own_service(app, client):
+    data = dict(VALID, region="kss", training_stage="foundation",
+                professional_group="doctor_dentist")
+    page = client.post("/account/register", data=data).get_data(as_text=True)
+    assert "Foundation doctors in Kent, Surrey and Sussex" in page
+    assert count_users(app) == 0
+
+
+def test_choice_outside_the_list_is_refused(app, client):
+    page = client.post(
+        "/account/register", data=dict(VALID, professional_group="admin")
+    ).get_data(as_text=True)
+    assert "Not a valid choice" in page
+    assert count_users(app) == 0
+
+
+def test_signed_in_person_visiting_register_goes_to_dashboard(client, make_user, sign_in):
+    make_user("a@example.org")
+    sign_in("a@example.org")
+    assert client.get("/account/register").headers["Location"].endswith("/dashboard")
