@@ -27,6 +27,21 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+_built_apps: list[Flask] = []
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines() -> Iterator[None]:
+    """Close the pooled connections of every app a test built, so none outlive it."""
+    yield
+    while _built_apps:
+        built = _built_apps.pop()
+        with built.app_context():
+            db.session.remove()
+            if "sqlalchemy" in built.extensions:
+                db.engine.dispose()
+
+
 def build_app(database_url: str, **overrides: object) -> Flask:
     config = {
         "TESTING": True,
@@ -37,7 +52,9 @@ def build_app(database_url: str, **overrides: object) -> Flask:
         "SERVER_NAME": "careers.test",
     }
     config.update(overrides)
-    return create_app(config)
+    built = create_app(config)
+    _built_apps.append(built)
+    return built
 
 
 def _empty_all_tables() -> None:
@@ -56,7 +73,6 @@ def app(database_url: str) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         _empty_all_tables()
-        db.engine.dispose()
 
 
 @pytest.fixture
@@ -83,6 +99,7 @@ def make_user(app: Flask):  # type: ignore[no-untyped-def]
     def make(email: str = "trainee@example.org", **kwargs: object):  # type: ignore[no-untyped-def]
         with app.app_context():
             user = make_account(email, **kwargs)
+            db.session.refresh(user)  # load every column before detaching it
             db.session.expunge(user)
             return user
 

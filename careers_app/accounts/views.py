@@ -179,7 +179,8 @@ def profile() -> str | Response:
             if verify_password(current_user.password_hash, password.current_password.data):
                 change_password(current_user, password.new_password.data)
                 # Other devices are signed out; this one continues with the new token.
-                _start_session(current_user)
+                # (login_user needs the real object: the current_user proxy would point at itself.)
+                _start_session(current_user._get_current_object())
                 flash("Your password has been changed. Other devices have been signed out.",
                       "success")
                 return redirect(url_for("accounts.profile"))

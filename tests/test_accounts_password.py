@@ -1,0 +1,132 @@
+"""Forgotten passwords and password changes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+
+from careers_app.accounts.service import RESET_SALT
+from careers_app.mail import outbox
+from tests.factories import DEFAULT_PASSWORD
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
+def request_reset_link(app, client, email: str) -> str:
+    client.post("/account/reset-password", data={"email": email})
+    with app.app_context():
+        message = outbox()[-1]
+    match = re.search(r"https?://\S+/account/reset-password/\S+", message.get_content())
+    assert match, message.get_content()
+    return match.group(0).split("careers.test", 1)[1]
+
+
+def test_reset_link_works_once(app, client, make_user):
+    make_user("a@example.org")
+    path = request_reset_link(app, client, "a@example.org")
+
+    assert client.get(path).status_code == 200
+    response = client.post(path, data={"password": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/account/sign-in")
+
+    again = client.post(path, data={"password": "another new password"})
+    assert again.status_code == 400
+    assert "expired or has already been used" in again.get_data(as_text=True)
+    assert client.post(
+        "/account/sign-in", data={"email": "a@example.org", "password": NEW_PASSWORD}
+    ).status_code == 302
+
+
+def test_reset_link_is_refused_after_expiry(app, client, make_user, monkeypatch):
+    make_user("a@example.org")
+    path = request_reset_link(app, client, "a@example.org")
+    app.config["PASSWORD_RESET_MAX_AGE"] = 60
+    real_time = __import__("time").time
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: real_time() + 61)
+    response = client.post(path, data={"password": NEW_PASSWORD})
+    assert response.status_code == 400
+    assert "expired or has already been used" in response.get_data(as_text=True)
+    monkeypatch.undo()
+    assert client.post(
+        "/account/sign-in", data={"email": "a@example.org", "password": DEFAULT_PASSWORD}
+    ).status_code == 302
+
+
+@pytest.mark.parametrize("token", ["nonsense", "a.b.c", "%00", "x" * 5000])
+def test_tampered_reset_tokens_are_refused(client, token):
+    assert client.get(f"/account/reset-password/{token}").status_code == 400
+
+
+def test_token_signed_for_a_missing_account_is_refused(app, client):
+    token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=RESET_SALT).dumps([999, "x"])
+    assert client.get(f"/account/reset-password/{token}").status_code == 400
+
+
+def test_unknown_email_gets_the_same_answer_and_no_email(app, client, make_user):
+    make_user("a@example.org")
+    known = client.post("/account/reset-password", data={"email": "a@example.org"})
+    unknown = client.post("/account/reset-password", data={"email": "b@example.org"})
+    assert known.status_code == unknown.status_code == 200
+    assert "Check your email" in unknown.get_data(as_text=True)
+    with app.app_context():
+        assert [m["To"] for m in outbox()] == ["a@example.org"]
+
+
+def test_reset_ends_sessions_signed_in_elsewhere(app, client, make_user, sign_in):
+    make_user("a@example.org")
+    other_device = app.test_client()
+    sign_in("a@example.org", test_client=other_device)
+    path = request_reset_link(app, client, "a@example.org")
+    client.post(path, data={"password": NEW_PASSWORD})
+    assert other_device.get("/dashboard").status_code == 302
+
+
+def test_change_password_signs_out_other_devices_but_not_this_one(app, client, make_user,
+                                                                   sign_in):
+    make_user("a@example.org")
+    sign_in("a@example.org")
+    other_device = app.test_client()
+    sign_in("a@example.org", test_client=other_device)
+
+    response = client.post("/account/profile", data={
+        "password-current_password": DEFAULT_PASSWORD,
+        "password-new_password": NEW_PASSWORD,
+    })
+    assert response.status_code == 302
+    assert client.get("/dashboard").status_code == 200
+    assert other_device.get("/dashboard").status_code == 302
+
+
+def test_change_password_needs_the_current_one(client, make_user, sign_in):
+    make_user("a@example.org")
+    sign_in("a@example.org")
+    page = client.post("/account/profile", data={
+        "password-current_password": "not my password",
+        "password-new_password": NEW_PASSWORD,
+    }).get_data(as_text=True)
+    assert "Your current password is not correct" in page
+
+
+def test_profile_details_can_be_changed_and_errors_keep_input(client, make_user, sign_in):
+    make_user("a@example.org")
+    sign_in("a@example.org")
+    page = client.post("/account/profile", data={
+        "details-full_name": "",
+        "details-professional_group": "pharmacy",
+        "details-region": "kss",
+        "details-training_stage": "pharmacy_foundation",
+    }).get_data(as_text=True)
+    assert "Enter your full name" in page
+    assert 'value="pharmacy" checked' in page
+
+    response = client.post("/account/profile", data={
+        "details-full_name": "New Name",
+        "details-professional_group": "pharmacy",
+        "details-region": "kss",
+        "details-training_stage": "pharmacy_foundation",
+    })
+    assert response.status_code == 302
+    assert "Hello, New Name" in client.get("/dashboard").get_data(as_text=True)

@@ -1,0 +1,60 @@
+"""Headers on every response, cookies, and request limits."""
+
+from __future__ import annotations
+
+from tests.conftest import build_app
+
+
+def test_security_headers_on_pages_errors_and_assets(client):
+    for path in ["/", "/account/sign-in", "/no-such-page", "/healthz",
+                 "/static/css/app.css"]:
+        response = client.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert "object-src 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert "Strict-Transport-Security" not in response.headers
+        response.close()
+
+
+def test_inline_script_carries_the_nonce_from_the_policy(client):
+    response = client.get("/")
+    nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in response.get_data(as_text=True)
+
+
+def test_hsts_over_https(client):
+    response = client.get("/", base_url="https://careers.test")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_signed_in_pages_are_not_stored(client, make_user, sign_in):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    make_user("a@example.org")
+    sign_in("a@example.org")
+    assert client.get("/dashboard").headers["Cache-Control"] == "no-store"
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_httponly_and_lax(client, make_user, sign_in):
+    make_user("a@example.org")
+    cookie = sign_in("a@example.org").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_production_cookies_are_secure(database_url, monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("MAIL_BACKEND", "smtp")
+    app = build_app(database_url, MAIL_BACKEND="smtp",
+                    SECRET_KEY="k" * 8 + "abcdefghijklmnopqrstuvwxyz0123456789")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_request_size_limit(client):
+    response = client.post("/account/sign-in", data={"email": "a" * (11 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "Too much was sent at once" in response.get_data(as_text=True)
