@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from wtforms.fields.choices import SelectChoice
 
 from careers_app.text import StorableText, strip_and_normalise
@@ -18,6 +20,13 @@ class BaseForm(FlaskForm):
     characters that cannot be stored, without repeating that on every field."""
 
     class Meta:
+        def wrap_formdata(self, form, formdata):  # type: ignore[no-untyped-def]
+            # Only real form posts: Flask-WTF would also read a JSON body, whose lists
+            # and objects are not form values. JSON endpoints validate their own input.
+            if formdata is _Auto:
+                return request.form if form.is_submitted() else None
+            return formdata
+
         def bind_field(self, form, unbound_field, options):  # type: ignore[no-untyped-def]
             filters = list(unbound_field.kwargs.get("filters", ()))
             validators = list(unbound_field.kwargs.get("validators", ()))

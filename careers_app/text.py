@@ -36,11 +36,22 @@ def strip_and_normalise(value: object) -> object:
     return value
 
 
+def replace_surrogates(value: str) -> str:
+    """Swap lone surrogates for U+FFFD so the text can at least be shown back."""
+    return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in value)
+
+
 class StorableText:
     """WTForms validator refusing text that no database could store."""
 
     def __call__(self, form: Form, field: Field) -> None:
-        if isinstance(field.data, str):
-            problem = text_problem(field.data)
-            if problem:
-                raise StopValidation(problem)
+        if not isinstance(field.data, str):
+            return
+        problem = text_problem(field.data)
+        if problem:
+            # The form is shown again with this value; a lone surrogate cannot even
+            # be encoded into the page, so show a replacement character in its place.
+            field.data = replace_surrogates(field.data)
+            field.raw_data = [replace_surrogates(v) if isinstance(v, str) else v
+                              for v in field.raw_data or []]
+            raise StopValidation(problem)
