@@ -99,7 +99,6 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "careers@example.org"),
         "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "").strip(),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600") or 3600),
-        "MODULES_DIR": Path(os.environ.get("MODULES_DIR", "") or PROJECT_ROOT / "modules"),
     }
 
 
