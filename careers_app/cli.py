@@ -18,7 +18,7 @@ from careers_app.security import GRANTABLE_ROLES, Role
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demonstration data for local use.")
 
-DEMO_PASSWORD = "local-demo-only-2026"
+DEMO_PASSWORD = "local-demo-only-2026"  # noqa: S105 (shown in the README; refused in production)
 DEMO_ACCOUNTS = (
     ("trainee@example.org", "Alex Trainee", ()),
     ("coach@example.org", "Sam Coach", (Role.COACH,)),

@@ -118,7 +118,9 @@ def check_production(config: dict[str, Any]) -> None:
             '(for example python -c "import secrets; print(secrets.token_urlsafe(48))").'
         )
     if not config.get("SESSION_COOKIE_SECURE"):
-        problems.append("SESSION_COOKIE_SECURE is off: session cookies must be sent over HTTPS only.")
+        problems.append(
+            "SESSION_COOKIE_SECURE is off: session cookies must be sent over HTTPS only."
+        )
     if config.get("MAIL_BACKEND") != "smtp":
         problems.append("MAIL_BACKEND must be smtp: password reset emails would not be sent.")
     if problems:

@@ -33,7 +33,8 @@ def test_coordinator_grants_and_removes_roles(app, client, make_user, sign_in):
     make_user("coord@example.org", roles=(Role.COORDINATOR,))
     person = make_user("sam@example.org")
     sign_in("coord@example.org")
-    response = client.post(f"/admin/users/{person.id}/roles", data={"roles": ["coach", "facilitator"]})
+    response = client.post(f"/admin/users/{person.id}/roles",
+                           data={"roles": ["coach", "facilitator"]})
     assert response.status_code == 302
     assert roles_of(app, "sam@example.org") == {"trainee", "coach", "facilitator"}
     client.post(f"/admin/users/{person.id}/roles", data={"roles": ["facilitator"]})

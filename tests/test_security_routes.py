@@ -38,9 +38,10 @@ def table_counts(app) -> tuple[int, int, str]:
     with app.app_context():
         users = db.session.execute(select(func.count(User.id))).scalar_one()
         roles = db.session.execute(select(func.count(UserRole.id))).scalar_one()
-        tokens = ",".join(db.session.execute(select(User.session_token).order_by(User.id)).scalars())
-        hashes = ",".join(db.session.execute(select(User.password_hash).order_by(User.id)).scalars())
-        return users, roles, tokens + hashes
+        secrets = db.session.execute(
+            select(User.session_token, User.password_hash, User.full_name).order_by(User.id)
+        ).all()
+        return users, roles, repr(secrets)
 
 
 def test_there_are_post_routes_to_check(app):

@@ -14,7 +14,8 @@ def search_users(query: str, page: int) -> tuple[list[User], int]:
     """One page of accounts matching ``query`` (name or email), and the total count."""
     statement = select(User)
     if query:
-        pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         statement = statement.where(
             or_(func.lower(User.full_name).like(pattern, escape="\\"),
                 User.email.like(pattern, escape="\\"))
