@@ -1,0 +1,453 @@
+"""Browser-test harness: a live server, the system Chromium, and axe on every page.
+
+Every test in this folder is marked ``e2e`` (``pytest -m "not e2e"`` leaves them out).
+
+The application runs in a background thread (``werkzeug.serving.make_server`` on a
+free port of 127.0.0.1) with its own SQLite file built by the Alembic migrations,
+the in-memory mail backend and CSRF protection on, exactly as a browser meets it.
+Requests to any other host (the NHS font CDN, for example) are refused, so the
+tests never depend on the internet.
+
+Accessibility: every page a test visits is checked with axe
+-----------------------------------------------------------
+``assert_accessible(page)`` runs axe-core (WCAG 2.0/2.1 A and AA, WCAG 2.2 AA) on
+the current document and fails listing each violation. It is applied
+automatically, in three layers, so a test cannot visit a page without axe
+checking it:
+
+1. ``page.goto``, ``page.reload``, ``page.go_back`` and ``page.go_forward`` are
+   wrapped on the ``page`` fixture: each runs axe once the new document has loaded.
+2. Navigations caused by an action (a click, a key press, a form submission) are
+   written inside ``with navigates(page):``, which waits for the new document's
+   ``load`` event and then runs axe on it::
+
+       with navigates(page):
+           page.get_by_role("button", name="Sign in").click()
+
+3. A safety net catches whatever the first two miss. A ``load`` listener records
+   every document the page loads. Each axe run marks the documents loaded so far
+   as covered; if an earlier document was loaded and left without a check (say,
+   a click that navigated outside ``navigates``), the next check fails and names
+   it. When the test ends, the page it is on is checked if it was not already,
+   and any document left unchecked fails the test at teardown. (Not re-checked
+   when the test itself already failed, so the report shows the first problem.)
+
+Tests reach these helpers as fixtures (``assert_accessible``, ``navigates``,
+``create_account``, ``save_screenshot``), so no test imports this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+import secrets
+import threading
+import uuid
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+E2E_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = E2E_DIR.parent.parent
+SCREENSHOTS_DIR = PROJECT_ROOT / "docs" / "screenshots"
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": AXE_TAGS},
+    # Only violations carry the node details we report; skipping the rest is faster.
+    "resultTypes": ["violations"],
+}
+
+# Environment variables that would change how the app under test behaves; they are
+# hidden while the app reads its configuration, so a developer's shell cannot make
+# the browser tests pass or fail (a secure-only cookie is never sent over http://).
+_HIDDEN_FROM_APP = (
+    "DATABASE_URL",
+    "FLASK_DEBUG",
+    "SESSION_COOKIE_SECURE",
+    "PROXY_FIX_X_FOR",
+    "PROXY_FIX_X_PROTO",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "MAIL_BACKEND",
+)
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+# --------------------------------------------------------------------------- marker
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test in this folder (and below) ``e2e``."""
+    for item in items:
+        if E2E_DIR == item.path.parent or E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Remember whether the test body failed, for the ``page`` fixture's final check."""
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
+# ----------------------------------------------------------------------- live server
+
+
+@contextlib.contextmanager
+def _app_environment() -> Iterator[None]:
+    """APP_ENV=test while the app reads its settings; the shell's own values restored after."""
+    names = ("APP_ENV", *_HIDDEN_FROM_APP)
+    saved = {name: os.environ.get(name) for name in names}
+    for name in _HIDDEN_FROM_APP:
+        os.environ.pop(name, None)
+    os.environ["APP_ENV"] = "test"
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def _logging_preserved() -> Iterator[None]:
+    """Undo what Alembic's env.py does to logging (``fileConfig`` in alembic.ini).
+
+    ``fileConfig`` replaces the root handlers and level and disables every logger
+    it does not name, which would silence the app's loggers for every later test.
+    """
+    root = logging.getLogger()
+    root_handlers, root_level = list(root.handlers), root.level
+    loggers = {
+        name: (logger.disabled, logger.level, list(logger.handlers), logger.propagate)
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    try:
+        yield
+    finally:
+        root.handlers[:] = root_handlers
+        root.setLevel(root_level)
+        for name, logger in logging.root.manager.loggerDict.items():
+            if not isinstance(logger, logging.Logger):
+                continue
+            if name in loggers:
+                logger.disabled, level, handlers, logger.propagate = loggers[name]
+                logger.setLevel(level)
+                logger.handlers[:] = handlers
+            else:  # created by fileConfig (alembic, flask_migrate, sqlalchemy.engine)
+                logger.handlers.clear()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The application the live server runs, on its own migrated SQLite database."""
+    import flask_migrate
+
+    from careers_app import create_app
+    from careers_app.extensions import db
+
+    database = tmp_path_factory.mktemp("e2e-database") / "careers.sqlite3"
+    with _app_environment():
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+                "MAIL_BACKEND": "memory",
+                "SECRET_KEY": "e2e-" + secrets.token_urlsafe(30),  # 40 random characters
+            }
+        )
+    with _logging_preserved(), app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_url(live_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Base URL (no trailing slash) of the app served from a background thread."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+# --------------------------------------------------------------------------- browser
+
+
+def _chromium_path() -> str:
+    return os.environ.get("CHROMIUM_PATH", "").strip() or DEFAULT_CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """The system Chromium, headless. Missing: a skip locally, a failure under CI."""
+    path = _chromium_path()
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        message = (
+            f"Chromium not found at {path}: install it with "
+            "`sudo apt-get install chromium` to run the browser tests"
+        )
+        if os.environ.get("CI", ""):
+            pytest.fail(f"{message} (CI is set: browser tests must run, never skip)",
+                        pytrace=False)
+        pytest.skip(message)
+
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=path, args=CHROMIUM_ARGS, headless=True
+        )
+    except BaseException:
+        playwright.stop()
+        raise
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+
+
+# --------------------------------------------------------------------- accessibility
+
+
+class _Visits:
+    """Documents a page has loaded, and how many of them axe has checked."""
+
+    def __init__(self) -> None:
+        self.loaded: list[str] = []
+        self.checked = 0
+
+    def on_load(self, page: Any) -> None:
+        # Called synchronously by Playwright when the main frame fires "load"; it
+        # only records, so it never races the test for the page.
+        self.loaded.append(page.url)
+
+    def unchecked(self) -> list[str]:
+        return self.loaded[self.checked :]
+
+    def mark_all_checked(self) -> list[str]:
+        """Cover every document loaded so far; return those loaded before the current
+        one that were never checked."""
+        skipped = self.loaded[self.checked : -1]
+        self.checked = len(self.loaded)
+        return skipped
+
+
+_visits: weakref.WeakKeyDictionary[Any, _Visits] = weakref.WeakKeyDictionary()
+_axe: Any = None
+
+
+def _axe_runner() -> Any:
+    global _axe
+    if _axe is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _axe = Axe()
+    return _axe
+
+
+def _first_targets(node_list: list[dict[str, Any]], limit: int = 3) -> str:
+    selectors = []
+    for node in node_list[:limit]:
+        target = node.get("target") or ["?"]
+        selectors.append(" >>> ".join(" ".join(t) if isinstance(t, list) else t for t in target))
+    more = len(node_list) - limit
+    return ", ".join(selectors) + (f" (+{more} more)" if more > 0 else "")
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} [{violation.get('impact')}] {violation['help']}: "
+            f"{_first_targets(violation['nodes'])}\n  {violation.get('helpUrl', '')}"
+        )
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe on the page's current document; fail listing each violation.
+
+    Also fails when a document loaded earlier in this page was never checked.
+    """
+    page.wait_for_load_state("load")
+    results = _axe_runner().run(page, options=AXE_OPTIONS)
+    violations = results.response["violations"]
+    visits = _visits.get(page)
+    skipped = visits.mark_all_checked() if visits is not None else []
+    problems = []
+    if violations:
+        problems.append(
+            f"axe found {len(violations)} accessibility violation(s) on {page.url} "
+            f"(axe-core {results.response.get('testEngine', {}).get('version', '?')}, "
+            f"tags {', '.join(AXE_TAGS)}):\n{describe_violations(violations)}"
+        )
+    if skipped:
+        problems.append(
+            "these pages loaded without an accessibility check (navigate with "
+            "page.goto or inside `with navigates(page):`):\n"
+            + "\n".join(f"- {url}" for url in skipped)
+        )
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)
+
+
+@contextlib.contextmanager
+def navigates(page: Any, timeout: float | None = None) -> Iterator[None]:
+    """Wrap an action that loads a new document; axe checks that document."""
+    with page.expect_event("load", timeout=timeout):
+        yield
+    assert_accessible(page)
+
+
+def _checked_navigation(page: Any, method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def navigate_then_check(*args: Any, **kwargs: Any) -> Any:
+        response = method(*args, **kwargs)
+        assert_accessible(page)
+        return response
+
+    return navigate_then_check
+
+
+def _track(page: Any) -> None:
+    """Record the page's loads and make its own navigation methods run axe."""
+    visits = _Visits()
+    _visits[page] = visits
+    page.on("load", visits.on_load)
+    for name in ("goto", "reload", "go_back", "go_forward"):
+        setattr(page, name, _checked_navigation(page, getattr(page, name)))
+
+
+@pytest.fixture
+def page(browser, live_url: str, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A fresh browser context and page; relative URLs resolve against ``live_url``.
+
+    Every page the test visits is checked with axe (see the module docstring).
+    """
+    context = browser.new_context(
+        base_url=live_url,
+        locale="en-GB",
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(10_000)
+    # Only the live server: nothing from the internet (fonts, trackers) may load.
+    context.route(lambda url: not url.startswith(live_url + "/"), lambda route: route.abort())
+    context.on("page", _track)  # pop-ups, if any, are checked too
+    browser_page = context.new_page()
+    if browser_page not in _visits:
+        _track(browser_page)
+    try:
+        yield browser_page
+        if not request.node.stash.get(_CALL_FAILED, False):
+            for open_page in context.pages:
+                visits = _visits.get(open_page)
+                if visits is not None and visits.unchecked():
+                    assert_accessible(open_page)
+    finally:
+        context.close()
+
+
+@pytest.fixture(name="assert_accessible")
+def assert_accessible_fixture() -> Callable[[Any], None]:
+    """``assert_accessible(page)``: run axe now (for a change without navigation)."""
+    return assert_accessible
+
+
+@pytest.fixture(name="navigates")
+def navigates_fixture() -> Callable[..., contextlib.AbstractContextManager[None]]:
+    """``with navigates(page): <action>``: wait for the new document, then run axe."""
+    return navigates
+
+
+# ------------------------------------------------------------------ accounts, files
+
+
+@dataclass(frozen=True)
+class Account:
+    full_name: str
+    email: str
+    password: str
+
+
+@pytest.fixture
+def create_account(live_app) -> Callable[..., Account]:  # type: ignore[no-untyped-def]
+    """Create an account straight in the live app's database (no browser involved).
+
+    ``create_account(full_name="...", roles=(Role.COACH,))``; the email is unique
+    per call unless given.
+    """
+    from careers_app.accounts.service import Registration, register_user
+
+    def create(
+        full_name: str = "Alex Trainee",
+        email: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+        roles: tuple[Any, ...] = (),
+    ) -> Account:
+        email = email or f"e2e-{uuid.uuid4().hex[:12]}@example.org"
+        details = Registration(
+            full_name=full_name,
+            email=email,
+            password=password,
+            professional_group="doctor_dentist",
+            region="london",
+            training_stage="core",
+        )
+        with live_app.app_context():
+            register_user(details, tuple(roles))
+        return Account(full_name=full_name, email=email, password=password)
+
+    return create
+
+
+@pytest.fixture
+def save_screenshot() -> Callable[[Any, str], Path | None]:
+    """``save_screenshot(page, "home.png")``: a full-page screenshot into
+    docs/screenshots/, only when SCREENSHOTS=1 (normal runs leave the files alone)."""
+
+    def save(page: Any, filename: str) -> Path | None:
+        if os.environ.get("SCREENSHOTS", "") != "1":
+            return None
+        SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS_DIR / filename
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
