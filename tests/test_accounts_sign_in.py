@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -134,3 +135,30 @@ def test_guarded_page_sends_anonymous_person_to_sign_in_with_next(client):
     response = client.get("/account/profile")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/account/sign-in?next=%2Faccount%2Fprofile")
+
+
+def test_throttle_is_shared_between_workers_through_redis(database_url, make_user):
+    """Two app instances stand in for two gunicorn workers sharing one Redis."""
+    import redis
+
+    from tests.conftest import build_app
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"Redis is not reachable at {url}")
+    make_user("shared@example.org")
+    workers = [build_app(database_url, RATELIMIT_STORAGE_URI=url).test_client()
+               for _ in range(2)]
+    for attempt in range(5):
+        workers[attempt % 2].post(
+            "/account/sign-in", data={"email": "shared@example.org", "password": "wrong one!!"}
+        )
+    refused = workers[1].post(
+        "/account/sign-in", data={"email": "shared@example.org", "password": DEFAULT_PASSWORD}
+    )
+    assert refused.status_code == 429
+    redis.Redis.from_url(url).flushdb()
