@@ -53,6 +53,8 @@ from typing import Any
 
 import pytest
 
+from tests.factories import DEFAULT_PASSWORD, make_account
+
 E2E_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = E2E_DIR.parent.parent
 SCREENSHOTS_DIR = PROJECT_ROOT / "docs" / "screenshots"
@@ -89,7 +91,6 @@ _HIDDEN_FROM_APP = (
     "MAIL_BACKEND",
 )
 
-DEFAULT_PASSWORD = "correct horse battery staple"
 
 
 # --------------------------------------------------------------------------- marker
@@ -413,8 +414,6 @@ def create_account(live_app) -> Callable[..., Account]:  # type: ignore[no-untyp
     ``create_account(full_name="...", roles=(Role.COACH,))``; the email is unique
     per call unless given.
     """
-    from careers_app.accounts.service import Registration, register_user
-
     def create(
         full_name: str = "Alex Trainee",
         email: str | None = None,
@@ -422,16 +421,8 @@ def create_account(live_app) -> Callable[..., Account]:  # type: ignore[no-untyp
         roles: tuple[Any, ...] = (),
     ) -> Account:
         email = email or f"e2e-{uuid.uuid4().hex[:12]}@example.org"
-        details = Registration(
-            full_name=full_name,
-            email=email,
-            password=password,
-            professional_group="doctor_dentist",
-            region="london",
-            training_stage="core",
-        )
         with live_app.app_context():
-            register_user(details, tuple(roles))
+            make_account(email, full_name=full_name, password=password, roles=tuple(roles))
         return Account(full_name=full_name, email=email, password=password)
 
     return create
