@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -13,10 +15,12 @@ from careers_app.accounts.service import (
     find_user_by_email,
     register_user,
 )
+from careers_app.content.loader import ModuleError, load_registry
 from careers_app.security import GRANTABLE_ROLES, Role
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demonstration data for local use.")
+modules_cli = AppGroup("modules", help="Module content files.")
 
 DEMO_PASSWORD = "local-demo-only-2026"  # noqa: S105 (shown in the README; refused in production)
 DEMO_ACCOUNTS = (
@@ -81,6 +85,22 @@ def seed_demo() -> None:
         click.echo(f"  {email:<26} trainee{''.join(', ' + r.value for r in roles)}")
 
 
+@modules_cli.command("check")
+@click.option("--dir", "directory", type=click.Path(path_type=Path),
+              help="Folder of module files (default: MODULES_DIR).")
+def check_modules(directory: Path | None) -> None:
+    """Validate every module file; name the file, step and field of each mistake."""
+    folder = directory or Path(current_app.config["MODULES_DIR"])
+    try:
+        registry = load_registry(folder)
+    except ModuleError as error:
+        raise click.ClickException(f"module files in {folder} have problems:\n{error}") from error
+    for module in registry:
+        click.echo(f"ok  {module.slug} ({len(module.steps)} steps)")
+    click.echo(f"{len(registry)} module files in {folder} are valid.")
+
+
 def init_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(modules_cli)

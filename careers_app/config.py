@@ -98,6 +98,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", production),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "careers@example.org"),
         "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "").strip(),
+        "MODULES_DIR": Path(os.environ.get("MODULES_DIR", "").strip() or PROJECT_ROOT / "modules"),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600") or 3600),
     }
 

@@ -1,0 +1,1 @@
+"""The module engine: content files, their schema and loading. No routes, no features."""

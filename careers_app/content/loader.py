@@ -1,0 +1,114 @@
+"""Loading module files into an immutable registry, with errors a content author can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from careers_app.content.schema import Module
+
+
+class ModuleError(Exception):
+    """A module file is broken; the message names the file, step and field."""
+
+
+@dataclass(frozen=True)
+class ModuleRegistry:
+    modules: Mapping[str, Module]
+
+    def get(self, slug: str) -> Module | None:
+        return self.modules.get(slug)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.modules.values())
+
+    def __len__(self) -> int:
+        return len(self.modules)
+
+
+def _describe_location(raw: Any, location: tuple[int | str, ...]) -> str:
+    """Turn pydantic's ('steps', 2, 'fields', 0, 'type') into "step 'x', field 'y', type"."""
+    parts: list[str] = []
+    node = raw
+    index = 0
+    while index < len(location):
+        key = location[index]
+        child = node.get(key) if isinstance(node, dict) else None
+        if key in ("steps", "fields") and index + 1 < len(location) and isinstance(child, list):
+            position = location[index + 1]
+            item = child[position] if isinstance(position, int) and position < len(child) else {}
+            name = "step" if key == "steps" else "field"
+            item_id = item.get("id") if isinstance(item, dict) else None
+            parts.append(f"{name} '{item_id}'" if item_id else f"{name} {int(position) + 1}")
+            node = item
+            index += 2
+            continue
+        parts.append(str(key))
+        node = child
+        index += 1
+    return ", ".join(parts)
+
+
+def load_module(path: Path) -> Module:
+    """Read and validate one module file."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ModuleError(f"{path.name}: not valid YAML{where}: {problem}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ModuleError(f"{path.name}: cannot be read: {error}") from error
+    if not isinstance(raw, dict):
+        raise ModuleError(f"{path.name}: must be a mapping of module keys (slug, title, ...)")
+    try:
+        return Module.model_validate(raw)
+    except ValidationError as error:
+        problems = error.errors()
+        # A broken step or field also makes its list look empty to pydantic; that
+        # follow-on "too short" complaint would only mislead an author.
+        locations = [tuple(problem["loc"]) for problem in problems]
+
+        def is_follow_on(loc: tuple[int | str, ...]) -> bool:
+            return any(len(other) > len(loc) and other[: len(loc)] == loc for other in locations)
+
+        problems = [
+            problem for problem in problems
+            if not (problem["type"] == "too_short" and is_follow_on(tuple(problem["loc"])))
+        ]
+        messages = []
+        for problem in problems:
+            where = _describe_location(raw, tuple(problem["loc"]))
+            message = problem["msg"].removeprefix("Value error, ")
+            if problem["type"] == "extra_forbidden":
+                message = "unknown key"
+            elif problem["type"] == "literal_error":
+                message = f"{message} (got {problem.get('input')!r})"
+            messages.append(f"{path.name}: {where}: {message}" if where else
+                            f"{path.name}: {message}")
+        raise ModuleError("\n".join(messages)) from error
+
+
+def load_registry(directory: Path) -> ModuleRegistry:
+    """Load every ``*.yaml`` file in ``directory``; raises ModuleError listing every problem."""
+    modules: dict[str, Module] = {}
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        try:
+            module = load_module(path)
+        except ModuleError as error:
+            problems.append(str(error))
+            continue
+        if module.slug in modules:
+            problems.append(f"{path.name}: slug '{module.slug}' is used by another module")
+            continue
+        modules[module.slug] = module
+    if problems:
+        raise ModuleError("\n".join(problems))
+    return ModuleRegistry(modules)

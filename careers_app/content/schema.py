@@ -1,0 +1,153 @@
+"""The shape of a module file, checked when the app starts.
+
+Content authors edit YAML; these models say precisely what is allowed, so a mistake
+is reported with the file, step and field instead of surfacing as a broken page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=60)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+FieldType = Literal[
+    "short_text", "long_text", "choice", "multi_choice", "scale", "ranking", "list",
+    "decision_matrix", "action_table", "date",
+]
+PlanSection = Literal[
+    "strengths", "values", "interests", "options", "decision", "actions", "support",
+    "contingency", "notes",
+]
+Stage = Literal["S", "C", "A", "N", "interview", "networking", "reflection"]
+Audience = Literal[
+    "foundation", "specialty", "consultant", "nursing-midwifery", "pharmacy", "dentistry", "all",
+]
+
+# Which optional settings each field type needs or accepts.
+TYPES_WITH_OPTIONS = {"choice", "multi_choice", "ranking"}
+TYPES_WITH_ROWS = {"list", "action_table"}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(Strict):
+    value: Slug
+    label: Text
+
+
+class Column(Strict):
+    id: Slug
+    label: Text
+    max_length: int = Field(default=300, ge=1, le=5000)
+
+
+class FieldSpec(Strict):
+    id: Slug
+    type: FieldType
+    label: Text
+    hint: str | None = None
+    required: bool = False
+    plan: PlanSection | None = None
+    max_length: int | None = Field(default=None, ge=1, le=5000)
+    max_words: int | None = Field(default=None, ge=1, le=5000)
+    options: tuple[Option, ...] = ()
+    allow_other: bool = False
+    statements: tuple[Option, ...] = ()
+    scale_labels: tuple[Text, Text] | None = None
+    columns: tuple[Column, ...] = ()
+    min_rows: int = Field(default=0, ge=0, le=50)
+    max_rows: int = Field(default=10, ge=1, le=50)
+    max_options: int = Field(default=6, ge=2, le=12)
+    max_criteria: int = Field(default=8, ge=1, le=12)
+    suggested_criteria: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _settings_fit_the_type(self) -> FieldSpec:
+        kind = self.type
+        if kind in TYPES_WITH_OPTIONS and len(self.options) < 2:
+            raise ValueError(f"a {kind} field needs at least two options")
+        if kind not in TYPES_WITH_OPTIONS and self.options:
+            raise ValueError(f"options are only for {', '.join(sorted(TYPES_WITH_OPTIONS))}")
+        if self.allow_other and kind != "multi_choice":
+            raise ValueError("allow_other is only for multi_choice")
+        if kind == "scale" and (not self.statements or self.scale_labels is None):
+            raise ValueError("a scale field needs statements and scale_labels (low, high)")
+        if kind != "scale" and (self.statements or self.scale_labels):
+            raise ValueError("statements and scale_labels are only for scale")
+        if kind == "list" and not self.columns:
+            raise ValueError("a list field needs columns")
+        if kind != "list" and self.columns:
+            raise ValueError("columns are only for list (an action_table has fixed columns)")
+        if self.max_words is not None and kind != "long_text":
+            raise ValueError("max_words is only for long_text")
+        if self.max_length is not None and kind != "short_text":
+            raise ValueError("max_length is only for short_text (list columns have their own)")
+        if self.suggested_criteria and kind != "decision_matrix":
+            raise ValueError("suggested_criteria is only for decision_matrix")
+        if kind in TYPES_WITH_ROWS and self.min_rows > self.max_rows:
+            raise ValueError("min_rows is larger than max_rows")
+        for group in ("options", "statements", "columns"):
+            ids = [item.value if isinstance(item, Option) else item.id
+                   for item in getattr(self, group)]
+            if len(ids) != len(set(ids)):
+                raise ValueError(f"duplicate {group} value: {_first_duplicate(ids)}")
+        return self
+
+    @property
+    def word_limit(self) -> int:
+        return self.max_words or 500
+
+    @property
+    def character_limit(self) -> int:
+        return self.max_length or 200
+
+
+class Step(Strict):
+    id: Slug
+    title: Text
+    guidance: Text
+    example: str | None = None
+    fields: tuple[FieldSpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_field_ids(self) -> Step:
+        ids = [field.id for field in self.fields]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"duplicate field id: {_first_duplicate(ids)}")
+        return self
+
+
+class Module(Strict):
+    slug: Slug
+    title: Text
+    summary: Text
+    stage: Stage
+    audiences: tuple[Audience, ...] = Field(min_length=1)
+    minutes: int = Field(ge=1, le=600)
+    version: int = Field(ge=1)
+    sources: tuple[Text, ...] = ()
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_step_ids(self) -> Module:
+        ids = [step.id for step in self.steps]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"duplicate step id: {_first_duplicate(ids)}")
+        return self
+
+    def step(self, step_id: str) -> Step | None:
+        return next((step for step in self.steps if step.id == step_id), None)
+
+
+def _first_duplicate(values: list[str]) -> str:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            return value
+        seen.add(value)
+    return ""
