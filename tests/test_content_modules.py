@@ -76,3 +76,11 @@ def test_field_settings_must_fit_the_type(tmp_path, change, message):
     (tmp_path / "m.yaml").write_text(text)
     with pytest.raises(ModuleError, match=message):
         load_registry(tmp_path)
+
+
+def test_first_scan_modules_use_every_field_type_between_them():
+    registry = load_registry(PROJECT_MODULES)
+    assert {"scan-1-self-awareness", "scan-3-arriving-at-a-decision"} <= set(registry.modules)
+    used = {field.type for module in registry for step in module.steps for field in step.fields}
+    assert used == {"short_text", "long_text", "choice", "multi_choice", "scale", "ranking",
+                    "list", "decision_matrix", "action_table", "date"}
