@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from careers_app.accounts.models import User, UserRole, new_session_token
@@ -135,7 +135,3 @@ def set_roles(user: User, roles: set[Role]) -> None:
     held = {Role(g.role) for g in user.granted_roles}
     user.granted_roles.extend(UserRole(role=role) for role in wanted - held)
     db.session.commit()
-
-
-def count_users() -> int:
-    return db.session.execute(select(func.count(User.id))).scalar_one()

@@ -91,20 +91,10 @@ class FieldSpec(Strict):
             raise ValueError("suggested_criteria is only for decision_matrix")
         if kind in TYPES_WITH_ROWS and self.min_rows > self.max_rows:
             raise ValueError("min_rows is larger than max_rows")
-        for group in ("options", "statements", "columns"):
-            ids = [item.value if isinstance(item, Option) else item.id
-                   for item in getattr(self, group)]
-            if len(ids) != len(set(ids)):
-                raise ValueError(f"duplicate {group} value: {_first_duplicate(ids)}")
+        _require_unique([option.value for option in self.options], "options value")
+        _require_unique([statement.value for statement in self.statements], "statements value")
+        _require_unique([column.id for column in self.columns], "column id")
         return self
-
-    @property
-    def word_limit(self) -> int:
-        return self.max_words or 500
-
-    @property
-    def character_limit(self) -> int:
-        return self.max_length or 200
 
 
 class Step(Strict):
@@ -116,9 +106,7 @@ class Step(Strict):
 
     @model_validator(mode="after")
     def _unique_field_ids(self) -> Step:
-        ids = [field.id for field in self.fields]
-        if len(ids) != len(set(ids)):
-            raise ValueError(f"duplicate field id: {_first_duplicate(ids)}")
+        _require_unique([field.id for field in self.fields], "field id")
         return self
 
 
@@ -135,19 +123,17 @@ class Module(Strict):
 
     @model_validator(mode="after")
     def _unique_step_ids(self) -> Module:
-        ids = [step.id for step in self.steps]
-        if len(ids) != len(set(ids)):
-            raise ValueError(f"duplicate step id: {_first_duplicate(ids)}")
+        _require_unique([step.id for step in self.steps], "step id")
         return self
 
     def step(self, step_id: str) -> Step | None:
         return next((step for step in self.steps if step.id == step_id), None)
 
 
-def _first_duplicate(values: list[str]) -> str:
+def _require_unique(values: list[str], what: str) -> None:
+    """Refuse the first value that appears twice, naming it for the content author."""
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            return value
+            raise ValueError(f"duplicate {what}: {value}")
         seen.add(value)
-    return ""
