@@ -6,6 +6,8 @@ from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from wtforms.fields.choices import Choice
 
+from careers_app.text import render_markdown
+
 
 def init_jinja(app: Flask) -> None:
     # Assigning jinja_loader (not jinja_options["loader"]) keeps Flask's own loader
@@ -24,7 +26,8 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters.update(
-        error_link=error_link, radio_item=radio_item, select_item=select_item
+        error_link=error_link, radio_item=radio_item, select_item=select_item,
+        markdown=render_markdown,
     )
 
 

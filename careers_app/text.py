@@ -6,8 +6,11 @@ both are refused here with a message instead of failing later as a server error.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from wtforms import Field, Form
 from wtforms.validators import StopValidation
 
@@ -55,3 +58,16 @@ class StorableText:
             field.raw_data = [replace_surrogates(v) if isinstance(v, str) else v
                               for v in field.raw_data or []]
             raise StopValidation(problem)
+
+
+@functools.lru_cache(maxsize=1024)
+def render_markdown(source: str) -> Markup:
+    """HTML for Markdown written by content authors (never for trainees' text).
+
+    Raw HTML in the source is shown as text, not passed through, and markdown-it's own
+    link check refuses javascript: and data: URLs.
+    """
+    return Markup(_MARKDOWN.render(source))  # noqa: S704 - html disabled above
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": False})

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from careers_app.accounts.models import User, UserRole
 from careers_app.extensions import db
 from careers_app.security import Role
+from careers_app.worksheets.models import StepAnswer
 from tests.conftest import csrf_token_from
 from tests.factories import DEFAULT_PASSWORD
 
@@ -24,9 +25,12 @@ def test_every_endpoint_is_public_or_guarded(app):
     assert undeclared == []
 
 
-def _example_url(rule) -> str:
+def _example_url(rule, app) -> str:
+    """A URL for ``rule`` that reaches its view: real module and step ids, else "example"."""
+    module = next(iter(app.extensions["modules"]))
+    real = {"slug": module.slug, "step_id": module.steps[0].id}
     values = {arg: 1 if rule._converters[arg].__class__.__name__ == "IntegerConverter"
-              else "example" for arg in rule.arguments}
+              else real.get(arg, "example") for arg in rule.arguments}
     return rule.build(values)[1]
 
 
@@ -34,14 +38,15 @@ def post_rules(app):
     return [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
 
 
-def table_counts(app) -> tuple[int, int, str]:
+def table_counts(app) -> tuple[int, int, int, str]:
     with app.app_context():
         users = db.session.execute(select(func.count(User.id))).scalar_one()
+        answers = db.session.execute(select(func.count(StepAnswer.id))).scalar_one()
         roles = db.session.execute(select(func.count(UserRole.id))).scalar_one()
         secrets = db.session.execute(
             select(User.session_token, User.password_hash, User.full_name).order_by(User.id)
         ).all()
-        return users, roles, repr(secrets)
+        return users, roles, answers, repr(secrets)
 
 
 def test_there_are_post_routes_to_check(app):
@@ -68,7 +73,7 @@ def test_every_post_without_csrf_token_is_refused_and_changes_nothing(csrf_app, 
         "password-new_password": "another long password",
     }
     for rule in post_rules(app):
-        url = _example_url(rule).replace("/users/1/", f"/users/{coordinator.id}/")
+        url = _example_url(rule, app).replace("/users/1/", f"/users/{coordinator.id}/")
         response = client.post(url, data=form)
         assert response.status_code == 400, url
         assert table_counts(app) == before, url

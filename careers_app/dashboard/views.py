@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
+from flask_login import current_user
 
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS, REGIONS, TRAINING_STAGES
 from careers_app.dashboard import bp
 from careers_app.security import Role, roles_required
+from careers_app.worksheets.catalogue import in_progress, next_scan_stage
+from careers_app.worksheets.service import progress_by_module
 
 
 @bp.get("/dashboard")
 @roles_required(Role.TRAINEE)
 def index() -> str:
+    registry = current_app.extensions["modules"]
+    progress = progress_by_module(current_user.id)
     return render_template(
         "dashboard/index.html",
         groups=PROFESSIONAL_GROUPS,
         regions=REGIONS,
         stages=TRAINING_STAGES,
+        in_progress=in_progress(registry, progress),
+        suggestion=next_scan_stage(registry, progress),
+        started=progress,
     )

@@ -1,0 +1,40 @@
+"""The JSON autosave contract (see docs in the README):
+
+POST {"version": <int>, "answers": {<field id>: <value>}} with an X-CSRFToken header.
+200 {"version", "saved_at"} only after the commit; 409 with the stored copy when the
+version is stale; 422 {"errors": {...}} for values that cannot be accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Response, jsonify, request
+
+from careers_app.worksheets.service import SaveOutcome
+
+MALFORMED = "Send a JSON object with a whole-number version and an answers object"
+
+
+def read_autosave_request() -> tuple[int, Mapping[str, Any]] | tuple[Response, int]:
+    """(base version, answers) from the body, or the 400 response saying what is wrong."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify({"errors": {"request": MALFORMED}}), 400
+    version = body.get("version")
+    answers = body.get("answers")
+    if (isinstance(version, bool) or not isinstance(version, int) or version < 0
+            or version > 2**31 or not isinstance(answers, dict)):
+        return jsonify({"errors": {"request": MALFORMED}}), 400
+    return version, answers
+
+
+def autosave_response(outcome: SaveOutcome) -> tuple[Response, int]:
+    if outcome.status == "invalid":
+        return jsonify({"errors": outcome.errors}), 422
+    saved_at = outcome.saved_at.isoformat() if outcome.saved_at else None
+    if outcome.status == "conflict":
+        return jsonify({"version": outcome.version, "answers": outcome.answers,
+                        "saved_at": saved_at}), 409
+    return jsonify({"version": outcome.version, "saved_at": saved_at}), 200

@@ -1,0 +1,212 @@
+"""Saving answers without ever losing one, and reading progress in a fixed number of queries.
+
+A save is a compare-and-set: the UPDATE only matches the version the writer last saw
+(``UPDATE ... WHERE version = ?``). Neither SQLite's WAL nor PostgreSQL's default
+isolation prevents a lost update on its own; this does, on both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from careers_app.content.fields import clean_step
+from careers_app.content.schema import Module, Step
+from careers_app.db import utcnow
+from careers_app.extensions import db
+from careers_app.worksheets.models import ModuleProgress, StepAnswer, StepRevision
+
+REVISIONS_KEPT = 50
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    status: Literal["saved", "invalid", "conflict"]
+    version: int = 0
+    saved_at: datetime | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    # Values refused even as a draft: nothing was saved.
+    errors: dict[str, str] = field(default_factory=dict)
+    # What still stops the step counting as done: the draft was saved anyway.
+    incomplete: dict[str, str] = field(default_factory=dict)
+
+
+def _insert(model: type[db.Model]):  # type: ignore[name-defined,no-untyped-def]
+    """INSERT ... ON CONFLICT DO NOTHING for whichever database is in use."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
+
+
+def _claim_progress_row(user_id: int, module: Module, step: Step, now: datetime) -> None:
+    """Create the progress row if needed and lock it for this transaction.
+
+    Every save for one person and module passes through this row first, so their
+    saves queue up here (a row lock on PostgreSQL, the write lock on SQLite) and the
+    step count computed later in the transaction sees every earlier save.
+    """
+    db.session.execute(
+        _insert(ModuleProgress)
+        .values(user_id=user_id, module_slug=module.slug, started_at=now, updated_at=now,
+                last_step_id=step.id, steps_completed=0)
+        .on_conflict_do_nothing(index_elements=["user_id", "module_slug"])
+    )
+    db.session.execute(
+        update(ModuleProgress)
+        .where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == module.slug)
+        .values(last_step_id=step.id, updated_at=now)
+    )
+
+
+def find_answer(user_id: int, module_slug: str, step_id: str) -> StepAnswer | None:
+    return db.session.execute(
+        select(StepAnswer).where(StepAnswer.user_id == user_id,
+                                 StepAnswer.module_slug == module_slug,
+                                 StepAnswer.step_id == step_id)
+    ).scalar_one_or_none()
+
+
+def answers_for_module(user_id: int, module_slug: str) -> dict[str, StepAnswer]:
+    """Every saved step of one module for one person, by step id, in one query."""
+    rows = db.session.execute(
+        select(StepAnswer).where(StepAnswer.user_id == user_id,
+                                 StepAnswer.module_slug == module_slug)
+    ).scalars()
+    return {row.step_id: row for row in rows}
+
+
+def save_step(
+    user_id: int, module: Module, step: Step, submitted: Mapping[str, Any], base_version: int,
+    *, confirm: bool = False,
+) -> SaveOutcome:
+    """Save the fields present in ``submitted`` if ``base_version`` is still the stored one.
+
+    Fields not submitted keep their stored answers, as do answers to fields no longer in
+    the module. ``confirm`` ("Save and continue") marks the step done when it passes the
+    full check; any save that leaves it failing that check marks it not done.
+    """
+    present = [spec.id for spec in step.fields if spec.id in submitted]
+    draft = clean_step(step, submitted, strict=False, only=present)
+    if draft.errors:
+        return SaveOutcome("invalid", errors=draft.errors)
+
+    now = utcnow()
+    _claim_progress_row(user_id, module, step, now)
+    stored = find_answer(user_id, module.slug, step.id)
+    stored_version = stored.version if stored else 0
+    if stored_version != base_version:
+        return _refuse_stale(user_id, module, step, draft.answers)
+
+    merged = {**(stored.answers if stored else {}), **draft.answers}
+    incomplete = clean_step(step, merged, strict=True).errors
+    done = not incomplete and (confirm or bool(stored and stored.completed))
+    if stored is None:
+        answer_id = db.session.execute(
+            _insert(StepAnswer)
+            .values(user_id=user_id, module_slug=module.slug, step_id=step.id,
+                    answers=merged, version=1, completed=done, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "step_id"])
+            .returning(StepAnswer.id)
+        ).scalar_one_or_none()
+    else:
+        answer_id = db.session.execute(
+            update(StepAnswer)
+            .where(StepAnswer.id == stored.id, StepAnswer.version == base_version)
+            .values(answers=merged, version=StepAnswer.version + 1, completed=done,
+                    updated_at=now)
+            .returning(StepAnswer.id)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+    if answer_id is None:  # another writer got there between our read and our write
+        return _refuse_stale(user_id, module, step, draft.answers)
+
+    new_version = base_version + 1
+    _keep_revision(answer_id, new_version, merged, now, conflict=False)
+    _recount_progress(user_id, module)
+    db.session.commit()
+    return SaveOutcome("saved", version=new_version, saved_at=now, answers=merged,
+                       incomplete=incomplete)
+
+
+def _refuse_stale(
+    user_id: int, module: Module, step: Step, refused: dict[str, Any]
+) -> SaveOutcome:
+    """Answer a stale save with the stored copy, keeping the refused text as a revision."""
+    db.session.rollback()
+    stored = find_answer(user_id, module.slug, step.id)
+    if stored is None:  # only possible if the row was deleted meanwhile
+        return SaveOutcome("conflict", version=0, answers={})
+    _keep_revision(stored.id, stored.version, refused, utcnow(), conflict=True)
+    db.session.commit()
+    return SaveOutcome("conflict", version=stored.version, saved_at=stored.updated_at,
+                       answers=stored.answers)
+
+
+def _keep_revision(
+    answer_id: int, version: int, answers: dict[str, Any], now: datetime, *, conflict: bool
+) -> None:
+    db.session.execute(
+        _insert(StepRevision).values(step_answer_id=answer_id, version=version,
+                                     answers=answers, conflict=conflict, saved_at=now)
+    )
+    newest = (
+        select(StepRevision.id).where(StepRevision.step_answer_id == answer_id)
+        .order_by(StepRevision.id.desc()).limit(REVISIONS_KEPT)
+    )
+    db.session.execute(
+        delete(StepRevision)
+        .where(StepRevision.step_answer_id == answer_id, StepRevision.id.not_in(newest))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _recount_progress(user_id: int, module: Module) -> None:
+    """Count done steps that still exist in the module; a module stops being complete
+    when one of its steps stops being done."""
+    done = db.session.execute(
+        select(func.count()).select_from(StepAnswer).where(
+            StepAnswer.user_id == user_id, StepAnswer.module_slug == module.slug,
+            StepAnswer.completed.is_(True),
+            StepAnswer.step_id.in_([step.id for step in module.steps]))
+    ).scalar_one()
+    values: dict[str, Any] = {"steps_completed": done}
+    if done < len(module.steps):
+        values["completed_at"] = None
+    db.session.execute(
+        update(ModuleProgress)
+        .where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == module.slug)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def complete_module(user_id: int, module: Module) -> bool:
+    """Mark the module complete; refused (False) while any step is not done."""
+    progress = progress_for(user_id, module.slug)
+    if progress is None or progress.steps_completed < len(module.steps):
+        return False
+    if progress.completed_at is None:
+        progress.completed_at = utcnow()
+        db.session.commit()
+    return True
+
+
+def progress_for(user_id: int, module_slug: str) -> ModuleProgress | None:
+    return db.session.execute(
+        select(ModuleProgress).where(ModuleProgress.user_id == user_id,
+                                     ModuleProgress.module_slug == module_slug)
+    ).scalar_one_or_none()
+
+
+def progress_by_module(user_id: int) -> dict[str, ModuleProgress]:
+    """All of one person's module progress, in one query, however much they have done."""
+    rows = db.session.execute(select(ModuleProgress).where(ModuleProgress.user_id == user_id))
+    return {row.module_slug: row for row in rows.scalars()}
+
+
+def done_step_ids(answers: Iterable[StepAnswer]) -> set[str]:
+    return {answer.step_id for answer in answers if answer.completed}

@@ -1,0 +1,107 @@
+"""Everything a step page needs to render, and the row buttons of list fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template, url_for
+
+from careers_app.content.schema import Module, Step
+from careers_app.forms import BaseForm
+from careers_app.worksheets.formdata import first_input_id, name
+
+ADD_ROW = "add-row"
+REMOVE_ROW = "remove-row"
+
+
+def parse_version(raw: str | None) -> int | None:
+    """The version a form was rendered with; None when missing or not a small number."""
+    if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        return None
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class RowAnchor:
+    add: str | None
+    anchor: str
+
+
+def apply_row_action(
+    step: Step, values: dict[str, Any], action: str
+) -> tuple[dict[str, Any], RowAnchor | None]:
+    """Handle "Add another row" and "Remove" buttons of list and action fields.
+
+    Both save what was typed first; remove takes the row out of what is saved. The
+    anchor says where the page should land afterwards.
+    """
+    kind, _, rest = action.partition("--")
+    spec = next((field for field in step.fields if field.id == rest.split("--")[0]), None)
+    if spec is None or spec.type not in {"list", "action_table"}:
+        return values, None
+    first_column = spec.columns[0].id if spec.type == "list" else "action"
+    rows = list(values.get(spec.id) or [])
+    if kind == ADD_ROW:
+        filled = sum(1 for row in rows if any(_has_text(cell) for cell in row.values()))
+        return values, RowAnchor(spec.id, name(spec.id, filled, first_column))
+    if kind == REMOVE_ROW:
+        index = rest.split("--")[-1]
+        if index.isascii() and index.isdigit() and int(index) < len(rows):
+            del rows[int(index)]
+        return {**values, spec.id: rows}, RowAnchor(None, name(spec.id, "rows-heading"))
+    return values, None
+
+
+def _has_text(cell: object) -> bool:
+    if isinstance(cell, dict):
+        return any(_has_text(part) for part in cell.values())
+    return isinstance(cell, str) and bool(cell.strip())
+
+
+class StepPage:
+    """One step of one module, rendered with given values, errors and messages."""
+
+    def __init__(self, module: Module, step: Step, *, form: BaseForm, add_row: str | None):
+        self.module = module
+        self.step = step
+        self.form = form
+        self.add_row = add_row
+        self.index = module.steps.index(step)
+
+    @property
+    def previous_step(self) -> Step | None:
+        return self.module.steps[self.index - 1] if self.index > 0 else None
+
+    @property
+    def next_step(self) -> Step | None:
+        following = self.index + 1
+        return self.module.steps[following] if following < len(self.module.steps) else None
+
+    def url(self, add: str | None = None) -> str:
+        return url_for("worksheets.step", slug=self.module.slug, step_id=self.step.id, add=add)
+
+    def render(
+        self, values: dict[str, Any], version: int, *, errors: dict[str, str] | None = None,
+        message: str | None = None, status: int = 200, saved: bool = False,
+    ) -> tuple[str, int]:
+        errors = errors or {}
+        summary = [("", message)] if message else []
+        summary += [(first_input_id(spec), errors[spec.id])
+                    for spec in self.step.fields if spec.id in errors]
+        if self.form.errors.get("csrf_token"):
+            summary.insert(0, *self.form.error_list())
+        html = render_template(
+            "worksheets/step.html",
+            module=self.module,
+            step=self.step,
+            number=self.index + 1,
+            page=self,
+            values=values,
+            errors=errors,
+            error_summary=summary,
+            version=version,
+            saved=saved,
+            add_row=self.add_row,
+        )
+        return html, status
