@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from careers_app.extensions import db
+from careers_app.security import viewer_is_signed_in
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,9 @@ def handle_csrf_error(error: CSRFError) -> Response | tuple[Response, int]:
     changed and the page explains what happened.
     """
     view = current_app.view_functions.get(request.endpoint or "")
+    if _wants_json() and not viewer_is_signed_in():
+        # The session has ended: say so, rather than blame the token that went with it.
+        return _error_response(401, "Your session has ended: sign in again")
     if _wants_json() or not getattr(view, "rerender_on_csrf_error", False):
         return _error_response(400, "The security token was missing or did not match")
     g.csrf_failed = True

@@ -41,7 +41,8 @@ def public(view: View) -> View:
 def roles_required(*roles: Role) -> Callable[[View], View]:
     """Declare that only signed-in people holding one of ``roles`` may call this view.
 
-    Anonymous people are sent to sign in; signed-in people without the role get 403.
+    Anonymous people are sent to sign in (a JSON request gets 401, so a page saving in
+    the background keeps its text); signed-in people without the role get 403.
     """
     if not roles:
         raise ValueError("roles_required needs at least one role")
@@ -50,6 +51,8 @@ def roles_required(*roles: Role) -> Callable[[View], View]:
         @functools.wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
+                if request.is_json or request.accept_mimetypes.best == "application/json":
+                    abort(401)
                 return login_manager.unauthorized()
             if not current_user.has_any_role(roles):
                 abort(403)

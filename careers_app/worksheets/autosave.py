@@ -8,6 +8,7 @@ version is stale; 422 {"errors": {...}} for values that cannot be accepted.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -17,17 +18,27 @@ from careers_app.worksheets.service import SaveOutcome
 MALFORMED = "Send a JSON object with a whole-number version and an answers object"
 
 
-def read_autosave_request() -> tuple[int, Mapping[str, Any]] | tuple[Response, int]:
-    """(base version, answers) from the body, or the 400 response saying what is wrong."""
+@dataclass(frozen=True)
+class AutosaveRequest:
+    base_version: int
+    answers: Mapping[str, Any]
+
+
+def read_autosave_request() -> AutosaveRequest | None:
+    """The base version and answers from the body; None when the body is malformed."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return jsonify({"errors": {"request": MALFORMED}}), 400
+        return None
     version = body.get("version")
     answers = body.get("answers")
     if (isinstance(version, bool) or not isinstance(version, int) or version < 0
             or version > 2**31 or not isinstance(answers, dict)):
-        return jsonify({"errors": {"request": MALFORMED}}), 400
-    return version, answers
+        return None
+    return AutosaveRequest(version, answers)
+
+
+def malformed_response() -> tuple[Response, int]:
+    return jsonify({"errors": {"request": MALFORMED}}), 400
 
 
 def autosave_response(outcome: SaveOutcome) -> tuple[Response, int]:

@@ -26,7 +26,7 @@ def name(*parts: object) -> str:
 def row_count(form: MultiDict[str, str], spec: FieldSpec) -> int:
     """How many rows the page showed, from its hidden counter (bounded, never trusted)."""
     raw = form.get(name(spec.id, "rows"), "")
-    count = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else 0
+    count = int(raw[:6]) if raw.isascii() and raw.isdigit() else 0
     return min(count, spec.max_rows + 1)
 
 
@@ -98,6 +98,9 @@ def read_step(form: MultiDict[str, str], step: Step) -> tuple[dict[str, Any], di
             answers[spec.id] = read_field(form, spec)
         except FieldError as error:
             errors[spec.id] = str(error)
+            # Only the numbered selects of a ranking can be unreadable: show them as typed.
+            answers[spec.id] = {option.value: form.get(name(spec.id, option.value), "")
+                                for option in spec.options}
     return answers, errors
 
 

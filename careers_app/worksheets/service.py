@@ -153,13 +153,17 @@ def _keep_revision(
         _insert(StepRevision).values(step_answer_id=answer_id, version=version,
                                      answers=answers, conflict=conflict, saved_at=now)
     )
+    # Saved versions and refused copies are capped separately, so a burst of refusals
+    # from a stale tab never pushes acknowledged versions out of the history.
+    same_kind = (StepRevision.step_answer_id == answer_id,
+                 StepRevision.conflict.is_(conflict))
     newest = (
-        select(StepRevision.id).where(StepRevision.step_answer_id == answer_id)
+        select(StepRevision.id).where(*same_kind)
         .order_by(StepRevision.id.desc()).limit(REVISIONS_KEPT)
     )
     db.session.execute(
         delete(StepRevision)
-        .where(StepRevision.step_answer_id == answer_id, StepRevision.id.not_in(newest))
+        .where(*same_kind, StepRevision.id.not_in(newest))
         .execution_options(synchronize_session=False)
     )
 

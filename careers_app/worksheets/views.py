@@ -14,7 +14,11 @@ from careers_app.content.schema import Module, Step
 from careers_app.forms import BaseForm, rerender_on_csrf_failure
 from careers_app.security import Role, roles_required
 from careers_app.worksheets import bp, service
-from careers_app.worksheets.autosave import autosave_response, read_autosave_request
+from careers_app.worksheets.autosave import (
+    autosave_response,
+    malformed_response,
+    read_autosave_request,
+)
 from careers_app.worksheets.catalogue import AUDIENCES, grouped, next_scan_stage, status_of
 from careers_app.worksheets.formdata import first_input_id, read_step
 from careers_app.worksheets.steps import StepPage, apply_row_action, parse_version
@@ -141,11 +145,11 @@ def step(slug: str, step_id: str) -> str | Response | tuple[str, int]:
 @roles_required(Role.TRAINEE)
 def autosave(slug: str, step_id: str) -> tuple[Response, int]:
     module, step = _module_and_step(slug, step_id)
-    request_data = read_autosave_request()
-    if isinstance(request_data, tuple):
-        return request_data
-    base_version, answers = request_data
-    outcome = service.save_step(current_user.id, module, step, answers, base_version)
+    received = read_autosave_request()
+    if received is None:
+        return malformed_response()
+    outcome = service.save_step(current_user.id, module, step, received.answers,
+                                received.base_version)
     return autosave_response(outcome)
 
 
