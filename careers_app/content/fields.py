@@ -133,9 +133,9 @@ def _long_text(spec: FieldSpec, value: object, strict: bool) -> str:
 def _choice(spec: FieldSpec, value: object, strict: bool) -> str:
     if value in (None, ""):
         return ""
-    if value not in {option.value for option in spec.options}:
+    if not isinstance(value, str) or value not in {option.value for option in spec.options}:
         raise FieldError("Choose one of the options shown")
-    return str(value)
+    return value
 
 
 def _multi_choice(spec: FieldSpec, value: object, strict: bool) -> dict[str, Any]:
