@@ -232,3 +232,35 @@ def test_after_signing_in_again_a_fresh_token_lets_the_old_page_save(csrf_app, m
     saved = autosave(client, {"first-choice": "GP"},
                      headers={"X-CSRFToken": fresh.json["csrf_token"]})
     assert saved.status_code == 200
+
+
+def test_earlier_versions_and_refused_copies_can_be_seen_and_restored(app, client, trainee,
+                                                                       make_user, sign_in):
+    autosave(client, {"first-choice": "First thoughts"})
+    autosave(client, {"first-choice": "Second thoughts"}, version=1)
+    autosave(client, {"first-choice": "From a stale tab"}, version=1)
+    page = client.get(f"/modules/{SCAN3}/steps/your-decision/versions").get_data(as_text=True)
+    assert "First thoughts" in page and "From a stale tab" in page
+    assert "Copy not saved from another tab or device" in page
+    assert "Version 2 (your current answers)" in page
+    with app.app_context():
+        stale_copy = db.session.execute(select(StepRevision.id).where(
+            StepRevision.conflict.is_(True))).scalar_one()
+    restored = client.post(f"/modules/{SCAN3}/steps/your-decision/versions",
+                           data={"revision": str(stale_copy), "version": "2"})
+    assert restored.status_code == 302
+    assert stored_row(app, trainee.id).answers["first-choice"] == "From a stale tab"
+    # Restoring on top of answers that changed meanwhile is refused, not forced.
+    again = client.post(f"/modules/{SCAN3}/steps/your-decision/versions",
+                        data={"revision": str(stale_copy), "version": "2"})
+    assert again.headers["Location"].endswith("/versions")
+    assert stored_row(app, trainee.id).version == 3
+
+    make_user("other@example.org")
+    other = app.test_client()
+    sign_in("other@example.org", test_client=other)
+    peek = other.get(f"/modules/{SCAN3}/steps/your-decision/versions").get_data(as_text=True)
+    assert "First thoughts" not in peek
+    steal = other.post(f"/modules/{SCAN3}/steps/your-decision/versions",
+                       data={"revision": str(stale_copy), "version": "0"})
+    assert steal.status_code == 404

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
 
@@ -128,6 +130,15 @@ def scale_chart(spec: FieldSpec, value: object) -> ScaleChart:
     return ScaleChart(bars, len(bars) * ROW_HEIGHT + 24, unit)
 
 
+UK_TIME = ZoneInfo("Europe/London")
+
+
+def uk_time(moment: datetime) -> str:
+    """A stored UTC time as people in London and the South East read it."""
+    local = moment.astimezone(UK_TIME)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+
+
 def unfinished_link(step: Step, module: Module) -> dict[str, str]:
     """An error-summary entry leading to a step that is not finished yet."""
     return {"text": f"Finish the step '{step.title}' before completing this module",
@@ -136,7 +147,7 @@ def unfinished_link(step: Step, module: Module) -> dict[str, str]:
 
 def init_presenters(app: Flask) -> None:
     app.jinja_env.filters.update(option_item=option_item, format_date=format_date,
-                                 unfinished_link=unfinished_link)
+                                 unfinished_link=unfinished_link, uk_time=uk_time)
     app.jinja_env.globals.update(
         ranking_rows=ranking_rows, matrix_view=matrix_view, option_label=option_label,
         matrix_results=matrix_results, scale_chart=scale_chart, answered=answered,

@@ -214,3 +214,24 @@ def progress_by_module(user_id: int) -> dict[str, ModuleProgress]:
 
 def done_step_ids(answers: Iterable[StepAnswer]) -> set[str]:
     return {answer.step_id for answer in answers if answer.completed}
+
+
+def revisions_for(user_id: int, module_slug: str, step_id: str) -> list[StepRevision]:
+    """Earlier versions of one person's step, newest first (never anyone else's)."""
+    return list(db.session.execute(
+        select(StepRevision).join(StepAnswer, StepRevision.step_answer_id == StepAnswer.id)
+        .where(StepAnswer.user_id == user_id, StepAnswer.module_slug == module_slug,
+               StepAnswer.step_id == step_id)
+        .order_by(StepRevision.id.desc())
+    ).scalars())
+
+
+def restore_revision(
+    user_id: int, module: Module, step: Step, revision_id: int, base_version: int
+) -> SaveOutcome | None:
+    """Save an earlier version again as the newest one; None if it is not this person's."""
+    revision = next((item for item in revisions_for(user_id, module.slug, step.id)
+                     if item.id == revision_id), None)
+    if revision is None:
+        return None
+    return save_step(user_id, module, step, dict(revision.answers), base_version)

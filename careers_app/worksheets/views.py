@@ -153,6 +153,34 @@ def autosave(slug: str, step_id: str) -> tuple[Response, int]:
     return autosave_response(outcome)
 
 
+@bp.route("/<slug>/steps/<step_id>/versions", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+def versions(slug: str, step_id: str) -> str | Response | tuple[str, int]:
+    """Earlier versions of a step, including copies refused as stale, to look at or restore."""
+    module, step = _module_and_step(slug, step_id)
+    form = StepForm()
+    if form.validate_on_submit():
+        revision_id = parse_version(request.form.get("revision"))
+        base_version = parse_version(request.form.get("version"))
+        outcome = (service.restore_revision(current_user.id, module, step, revision_id,
+                                            base_version)
+                   if revision_id is not None and base_version is not None else None)
+        if outcome is None:
+            abort(404)
+        if outcome.status == "saved":
+            flash("That version is now your current answer.", "success")
+            return redirect(url_for(".step", slug=slug, step_id=step_id))
+        flash("Your answers changed while this page was open. Check them and try again."
+              if outcome.status == "conflict" else
+              "That version cannot be restored because the questions have changed.", "warning")
+        return redirect(url_for(".versions", slug=slug, step_id=step_id))
+    current = service.find_answer(current_user.id, slug, step_id)
+    return render_template(
+        "worksheets/versions.html", module=module, step=step, form=form,
+        current=current, revisions=service.revisions_for(current_user.id, slug, step_id),
+    ), 400 if form.is_submitted() else 200
+
+
 @bp.get("/csrf-token")
 @roles_required(Role.TRAINEE)
 def csrf_token() -> dict[str, str]:
