@@ -1,7 +1,7 @@
 """What each field type accepts, how it is checked, and what it adds up to.
 
-Answers are stored as JSON keyed by field id, in one canonical shape per type (see
-``modules/README.md``). The same checks run for a form post and for the JSON autosave,
+Answers are stored as JSON keyed by field id, in one canonical shape per type (listed
+in the project README). The same checks run for a form post and for the JSON autosave,
 so a value refused on one path is refused on the other. Two strengths of check:
 
 - a *draft* (autosave, "Save and come back later") may be incomplete, but every value
