@@ -131,7 +131,10 @@ function fill(wrapper, id, type, value) {
       el.value = found == null ? "" : String(found);
     }
   }
-  wrapper.querySelectorAll("textarea").forEach((el) => el.dispatchEvent(new Event("input")));
+  // Let the character counts and the matrix's labels catch up (these events do not
+  // bubble, so they do not count as the person typing).
+  wrapper.querySelectorAll(`textarea, [name^="${id}--criterion--"]`)
+    .forEach((el) => el.dispatchEvent(new Event("input")));
 }
 
 function sortRanking(wrapper) {
@@ -146,6 +149,12 @@ function enhanceRanking(wrapper, onChange) {
   // Move up / Move down buttons: the numbered selects stay, and follow the order.
   const list = wrapper.querySelector("[data-ranking]");
   if (!list) return;
+  // Moving a value changes nothing the focused button says: announce where it went.
+  const announcer = document.createElement("p");
+  announcer.className = "nhsuk-u-visually-hidden";
+  announcer.setAttribute("aria-live", "polite");
+  announcer.dataset.rankingStatus = "";
+  list.after(announcer);
   const renumber = () => {
     [...list.children].forEach((li, index) => {
       li.querySelector("select").value = String(index + 1);
@@ -164,15 +173,47 @@ function enhanceRanking(wrapper, onChange) {
       button.setAttribute("aria-label", `${text}: ${label}`);
       button.addEventListener("click", () => {
         const sibling = direction === "up" ? li.previousElementSibling : li.nextElementSibling;
-        if (!sibling) return;
+        if (!sibling) {
+          announcer.textContent = `${label} is already ${direction === "up" ? "first" : "last"}`;
+          return;
+        }
         if (direction === "up") list.insertBefore(li, sibling);
         else list.insertBefore(sibling, li);
         button.focus();
         renumber();
+        const position = [...list.children].indexOf(li) + 1;
+        announcer.textContent = `${label} is now number ${position} of ${list.children.length}`;
       });
       group.appendChild(button);
     }
     li.appendChild(group);
+  }
+}
+
+function enhanceMatrix(wrapper, id) {
+  // Each likelihood select's label ends with the name of its factor as the page was
+  // rendered ("Factor 3" while a factor has no name). Keep that ending in step with
+  // the name as it is typed, so the select is never labelled with a name now gone.
+  const unnamed = (j) => `Factor ${Number(j) + 1}`;
+  const criteria = new Map();
+  const labels = [];
+  for (const [path, el] of namesIn(wrapper, id)) {
+    if (path[0] === "criterion") criteria.set(path[1], el);
+  }
+  for (const [path, el] of namesIn(wrapper, id)) {
+    const label = el.labels?.[0];
+    const criterion = criteria.get(path[2]);
+    if (path[0] !== "score" || !label || !criterion) continue;
+    const text = label.textContent.trim();
+    const ending = [criterion.value.trim(), unnamed(path[2]), unnamed(path[2]).toLowerCase()]
+      .find((name) => name && text.endsWith(name));
+    if (ending) labels.push({ j: path[2], label, before: text.slice(0, -ending.length) });
+  }
+  for (const [j, criterion] of criteria) {
+    criterion.addEventListener("input", () => {
+      const name = criterion.value.trim() || unnamed(j);
+      for (const item of labels) if (item.j === j) item.label.textContent = item.before + name;
+    });
   }
 }
 
@@ -186,7 +227,6 @@ class Autosaver {
     this.status = form.querySelector("[data-save-status]");
     this.conflictPanel = form.querySelector("[data-conflict]");
     this.fields = [...form.querySelectorAll("[data-field-id]")];
-    this.sentSnapshot = null;
     this.acknowledged = JSON.stringify(this.answers());
     this.inFlight = null;
     this.idleTimer = null;
@@ -195,6 +235,11 @@ class Autosaver {
     this.firstUnsavedAt = null;
     this.conflict = null;
     this.submitting = false;
+    // While saves keep failing the status keeps saying why; "Saving…" before every
+    // retry would make the live region repeat itself every few seconds.
+    this.failing = false;
+    this.restored = false; // text put back from this tab's storage, not yet saved
+    this.lastField = null; // the last answer typed in: focus goes back there after a conflict
   }
 
   answers() {
@@ -212,21 +257,34 @@ class Autosaver {
   }
 
   say(text) {
-    this.status.textContent = text;
+    // Writing the same words again could make a screen reader repeat them.
+    if (this.status.textContent !== text) this.status.textContent = text;
   }
 
   start() {
     for (const wrapper of this.fields) {
       if (wrapper.dataset.fieldType === "ranking") enhanceRanking(wrapper, () => this.changed());
+      if (wrapper.dataset.fieldType === "decision_matrix") enhanceMatrix(wrapper, wrapper.dataset.fieldId);
     }
     this.form.addEventListener("input", () => this.changed());
     this.form.addEventListener("change", () => this.changed());
     this.form.addEventListener("focusout", () => this.dirty && this.saveNow());
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden" && this.dirty) this.saveNow({ keepalive: true });
+    this.form.addEventListener("input", (event) => {
+      if (event.target.closest("[data-field-id]")) this.lastField = event.target;
     });
-    window.addEventListener("online", () => this.dirty && this.saveNow());
-    window.addEventListener("offline", () => this.dirty && this.say("Offline – kept in this tab"));
+    document.addEventListener("visibilitychange", () => {
+      // Not while the form itself is being posted: leaving the page hides it, and a
+      // save sent then would race the post with the same version, making one stale.
+      if (document.visibilityState === "hidden" && !this.submitting && this.dirty) {
+        this.saveNow({ keepalive: true });
+      }
+    });
+    window.addEventListener("online", () => {
+      if (!this.dirty) return;
+      this.failing = false; // say "Saving…" again: this attempt has a chance
+      this.saveNow();
+    });
+    window.addEventListener("offline", () => this.dirty && !this.conflict && this.say(this.restoredNote("Offline – kept in this tab")));
     window.addEventListener("beforeunload", (event) => {
       if (!this.submitting && (this.dirty || this.inFlight)) {
         event.preventDefault();
@@ -254,8 +312,13 @@ class Autosaver {
     // Saved against the version the draft was written on: if another tab has saved
     // since, the server answers 409 and the person chooses, instead of overwriting.
     this.version = Number(draft.version) || 0;
-    this.say("Restored what you typed in this tab before the page was reloaded. Saving…");
+    this.restored = true;
+    this.say(this.restoredNote("Saving…"));
     this.saveNow();
+  }
+
+  restoredNote(message) {
+    return this.restored ? `Restored what you typed in this tab before the page was reloaded. ${message}` : message;
   }
 
   keepDraft() {
@@ -270,6 +333,7 @@ class Autosaver {
     if (!this.dirty) return;
     this.keepDraft();
     if (this.conflict) return; // wait for the person's choice
+    if (!navigator.onLine) this.say(this.restoredNote("Offline – kept in this tab"));
     this.firstUnsavedAt = this.firstUnsavedAt ?? Date.now();
     clearTimeout(this.idleTimer);
     if (Date.now() - this.firstUnsavedAt >= MAX_UNSAVED_MS) this.saveNow();
@@ -297,7 +361,10 @@ class Autosaver {
   async send({ keepalive = false } = {}) {
     const answers = this.answers();
     const body = JSON.stringify({ version: this.version, answers });
-    this.say("Saving…");
+    // "At least every 30 s" counts from this attempt: counting from the first unsaved
+    // change would send a request on every key press once a save had failed for 30 s.
+    this.firstUnsavedAt = null;
+    if (!this.failing && navigator.onLine) this.say(this.restoredNote("Saving…"));
     let response;
     try {
       response = await fetch(this.url, {
@@ -319,6 +386,8 @@ class Autosaver {
     if (response.status === 409) return this.showConflict(data);
     if (response.status === 422) {
       const messages = Object.values(data.errors || {});
+      this.failing = true;
+      this.keepDraft();
       this.say(`Not saved: ${messages[0] || "check your answers"}. What you typed is kept in this tab.`);
       return undefined;
     }
@@ -334,7 +403,8 @@ class Autosaver {
     this.versionInput.value = String(data.version);
     this.acknowledged = JSON.stringify(answers);
     this.retryDelay = FIRST_RETRY_MS;
-    this.firstUnsavedAt = null;
+    this.failing = false;
+    this.restored = false;
     const time = new Date(data.saved_at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
     if (this.dirty) {
       this.keepDraft();
@@ -348,7 +418,8 @@ class Autosaver {
 
   retryLater(message, delay = this.retryDelay) {
     this.keepDraft();
-    this.say(message);
+    this.failing = true;
+    this.say(this.restoredNote(message));
     this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
@@ -376,7 +447,16 @@ class Autosaver {
   }
 
   showConflict(data) {
+    if (this.sameAsOurs(data.answers)) {
+      // The "other" copy is what this tab already holds (a save sent as the page was
+      // left, say, after which the draft was restored): nothing to choose between.
+      this.failing = false;
+      this.resolve(data.version);
+      return this.saved(data, this.answers());
+    }
     this.conflict = data;
+    this.failing = false;
+    this.restored = false;
     this.keepDraft();
     const when = data.saved_at
       ? ` at ${new Date(data.saved_at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}`
@@ -386,6 +466,17 @@ class Autosaver {
     this.say("Conflict – another tab or device saved newer answers. Your answers are still on this page. Choose which version to keep.");
   }
 
+  sameAsOurs(theirs) {
+    // Key order aside (a database may reorder keys), the same answer to every field.
+    const canonical = (value) => JSON.stringify(value, (key, item) => (
+      item && typeof item === "object" && !Array.isArray(item)
+        ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1)))
+        : item));
+    const ours = this.answers();
+    return Boolean(theirs) && Object.keys(ours).every(
+      (id) => canonical(ours[id]) === canonical(theirs[id]));
+  }
+
   resolve(version) {
     this.conflict = null;
     this.conflictPanel.hidden = true;
@@ -393,11 +484,21 @@ class Autosaver {
     this.versionInput.value = String(version);
   }
 
+  returnFocus() {
+    // The button just pressed is now hidden: put focus back in the answers rather than
+    // letting it fall to the top of the page. Called last, once the page holds the
+    // chosen answers, because the focusout this causes can start a save.
+    const field = this.lastField?.isConnected ? this.lastField
+      : this.form.querySelector("[data-field-id] input:not([type=hidden]), [data-field-id] select, [data-field-id] textarea");
+    field?.focus();
+  }
+
   keepMine() {
     const { version } = this.conflict;
     this.resolve(version);
     this.acknowledged = "";
     this.saveNow();
+    this.returnFocus();
   }
 
   takeTheirs() {
@@ -410,6 +511,7 @@ class Autosaver {
     this.acknowledged = JSON.stringify(this.answers());
     sessionStorage.removeItem(this.draftKey);
     this.say("Showing the other answers. Yours were kept as an earlier version of this step.");
+    this.returnFocus();
   }
 
   beforeSubmit(event) {
