@@ -43,7 +43,7 @@ def handle_csrf_error(error: CSRFError) -> Response | tuple[Response, int]:
     changed and the page explains what happened.
     """
     view = current_app.view_functions.get(request.endpoint or "")
-    if _wants_json() and not viewer_is_signed_in():
+    if _wants_json() and not viewer_is_signed_in() and getattr(view, "access", None) != "public":
         # The session has ended: say so, rather than blame the token that went with it.
         return _error_response(401, "Your session has ended: sign in again")
     if _wants_json() or not getattr(view, "rerender_on_csrf_error", False):

@@ -47,6 +47,7 @@ def server(app, database_url) -> Iterator[int]:
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}",
+         "--no-control-socket",
          "--log-level", "warning", "careers_app:create_app()"],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
