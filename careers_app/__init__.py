@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from careers_app.config import PROJECT_ROOT, check_production, load_config
+from careers_app.content.glossary import load_glossary
 from careers_app.content.loader import load_registry
 
 SERVICE_NAME = "Plan your NHS career"
@@ -37,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     # Content is checked before anything is served: a broken module stops start-up.
     app.extensions["modules"] = load_registry(Path(app.config["MODULES_DIR"]))
+    app.extensions["glossary"] = load_glossary(Path(app.config["MODULES_DIR"]))
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -15,7 +15,15 @@ from careers_app.accounts.service import (
     find_user_by_email,
     register_user,
 )
+from careers_app.content.glossary import abbreviations_in, load_glossary
 from careers_app.content.loader import ModuleError, load_registry
+from careers_app.content.readability import (
+    MAX_GUIDANCE_WORDS,
+    MIN_READING_EASE,
+    longest_guidance,
+    module_texts,
+    reading_ease,
+)
 from careers_app.security import GRANTABLE_ROLES, Role
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -95,8 +103,23 @@ def check_modules(directory: Path | None) -> None:
         registry = load_registry(folder)
     except ModuleError as error:
         raise click.ClickException(f"module files in {folder} have problems:\n{error}") from error
+    try:
+        glossary = {term.term for term in load_glossary(folder)}
+    except ModuleError as error:
+        raise click.ClickException(str(error)) from error
     for module in registry:
-        click.echo(f"ok  {module.slug} ({len(module.steps)} steps)")
+        ease = reading_ease(module_texts(module))
+        longest_step, longest = longest_guidance(module)
+        click.echo(f"ok  {module.slug} ({len(module.steps)} steps, reading ease {ease:.0f}, "
+                   f"longest guidance {longest} words)")
+        # Advice for authors, not errors: the app still starts.
+        if ease < MIN_READING_EASE:
+            click.echo(f"    hard to read: aim for a reading ease of {MIN_READING_EASE:.0f} "
+                       "or more (shorter sentences, shorter words)")
+        if longest > MAX_GUIDANCE_WORDS:
+            click.echo(f"    step '{longest_step}': guidance is over {MAX_GUIDANCE_WORDS} words")
+        if glossary and (missing := sorted(abbreviations_in(module) - glossary)):
+            click.echo(f"    not in the glossary: {', '.join(missing)}")
     click.echo(f"{len(registry)} module files in {folder} are valid.")
 
 

@@ -13,7 +13,7 @@ NASTY_VALUES = [
     [{"action": 5, "target": "tomorrow"}], [{"target": {"day": "\x00"}}],
 ]
 
-NASTY_TEXT = ["\x00", "x" * 300_000, "<img src=x onerror=alert(1)>", "-1", "99999999999999",
+NASTY_TEXT = ["\x00", "x" * 25_000, "<img src=x onerror=alert(1)>", "-1", "99999999999999",
               "１", "\u202e"]
 
 

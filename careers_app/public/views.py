@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template
+from flask import current_app, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,6 +33,12 @@ def support() -> str:
 @public
 def accessibility() -> str:
     return render_template("public/accessibility.html")
+
+
+@bp.get("/glossary")
+@public
+def glossary() -> str:
+    return render_template("public/glossary.html", terms=current_app.extensions["glossary"])
 
 
 @bp.get("/privacy")

@@ -247,7 +247,7 @@ def test_complete_scan_3_with_the_keyboard_only(
         keyboard.press("Enter")
 
     # Step 1: a list, with a second row added by keyboard.
-    heading_is("Step 1 of 7")
+    heading_is("Step 1 of 8")
     heading_is("Your shortlist of options")
     row_1 = page.get_by_role("group", name="Row 1")
     tab_to(page, row_1.get_by_label("Option"))
@@ -269,13 +269,13 @@ def test_complete_scan_3_with_the_keyboard_only(
     keyboard.type("My placement")
     save_and_go_on()
 
-    # Step 2: a choice and two long texts. First an error: no style chosen.
-    heading_is("Step 2 of 7")
+    # Step 2: a choice and long texts. First an error: no style chosen.
+    heading_is("Step 2 of 8")
     past = page.get_by_label("Think of a good decision you made in the past.")
     tab_to(page, past)
     keyboard.type("I talked it through with my supervisor.")
     save_and_go_on()
-    heading_is("Step 2 of 7")
+    heading_is("Step 2 of 8")
     expect(page).to_have_title(re.compile(r"^Error: How you make decisions"))
     summary = page.locator(".nhsuk-error-summary")
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
@@ -303,8 +303,17 @@ def test_complete_scan_3_with_the_keyboard_only(
     keyboard.type("Worry about choosing wrongly")
     save_and_go_on()
 
-    # Step 3: the decision matrix. Two factors: rename the first, clear the last three.
-    heading_is("Step 3 of 7")
+    # Step 3: pros and cons, a list with nothing required.
+    heading_is("Step 3 of 8")
+    pros_row = page.get_by_role("group", name="Row 1")
+    tab_to(page, pros_row.get_by_label("Option"))
+    type_into(page, pros_row.get_by_label("Option"), "GP training")
+    press_tab_expecting(page, pros_row.get_by_label("Pros"))
+    keyboard.type("Variety and continuity")
+    save_and_go_on()
+
+    # Step 4: the decision matrix. Two factors: rename the first, clear the last three.
+    heading_is("Step 4 of 8")
     factors = [page.get_by_role("textbox", name=f"Factor {j}", exact=True) for j in range(1, 6)]
     importance = [page.get_by_label(f"Importance of factor {j}") for j in range(1, 6)]
     expect(factors[0]).to_have_value("Fits my top values")  # a suggested factor
@@ -336,16 +345,16 @@ def test_complete_scan_3_with_the_keyboard_only(
                 "combobox", name=re.compile(f"factor {j}$", re.IGNORECASE)))
     save_and_go_on()
 
-    # Step 4: long text.
-    heading_is("Step 4 of 7")
+    # Step 5: long text.
+    heading_is("Step 5 of 8")
     tab_to(page, page.get_by_label("What is your honest reaction to the result?"))
     keyboard.type("Relieved that GP training came top.")
     press_tab_expecting(page, page.get_by_label("What could get in the way"))
     keyboard.type("Competition for places")
     save_and_go_on()
 
-    # Step 5: short text and long texts.
-    heading_is("Step 5 of 7")
+    # Step 6: short text and long texts.
+    heading_is("Step 6 of 8")
     tab_to(page, page.get_by_label("Your first choice"))
     keyboard.type("GP training")
     press_tab_expecting(page, page.get_by_label("Why is this the right choice for you now?"))
@@ -354,8 +363,8 @@ def test_complete_scan_3_with_the_keyboard_only(
     keyboard.type("A clinical fellow post for a year, then apply again.")
     save_and_go_on()
 
-    # Step 6: the action table, with its target date.
-    heading_is("Step 6 of 7")
+    # Step 7: the action table, with its target date.
+    heading_is("Step 7 of 8")
     action_1 = page.get_by_role("group", name="Action 1", exact=True)
     tab_to(page, action_1.get_by_label("Action", exact=True))
     keyboard.type("Book a taster day in general practice")
@@ -372,8 +381,8 @@ def test_complete_scan_3_with_the_keyboard_only(
     keyboard.type("2027")
     save_and_go_on()
 
-    # Step 7: checkboxes with "Other", and a date.
-    heading_is("Step 7 of 7")
+    # Step 8: checkboxes with "Other", and a date.
+    heading_is("Step 8 of 8")
     supporters = page.get_by_role("group", name="Who can support you?")
     supervisor = supporters.get_by_label("My educational or clinical supervisor")
     tab_to(page, supervisor)
