@@ -1,0 +1,33 @@
+"""Every module's pages in a real browser, each checked with axe as it loads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_worksheets_journeys import sign_in, step_url
+
+
+def test_every_step_of_every_module_and_the_glossary_are_accessible(
+    page: Page, navigates: Any, create_account: Any, live_app: Any, save_screenshot: Any,
+) -> None:
+    sign_in(page, navigates, create_account(full_name="Robin Reader"))
+    page.goto("/modules/")
+    registry = live_app.extensions["modules"]
+    expect(page.get_by_role("heading", level=3)).to_have_count(len(registry))
+    for module in registry:
+        page.goto(f"/modules/{module.slug}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text(module.title)
+        for number, step in enumerate(module.steps, start=1):
+            page.goto(step_url(module.slug, step.id))
+            expect(page.get_by_role("heading", level=1)).to_contain_text(
+                f"Step {number} of {len(module.steps)}")
+        if module.stage in "SCAN" and len(module.stage) == 1:
+            save_screenshot(page, f"scan-{'SCAN'.index(module.stage) + 1}-step.png")
+        page.goto(f"/modules/{module.slug}/summary")
+    with navigates(page):
+        page.get_by_role("link", name="Words and abbreviations").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Words and abbreviations")
+    expect(page.locator("abbr", has_text="MSRA")).to_have_attribute(
+        "title", "Multi-Specialty Recruitment Assessment")
