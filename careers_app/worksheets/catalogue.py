@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,7 +41,6 @@ class ModuleStatus:
     module: Module
     status: Status
     percent: int
-    last_step_id: str | None
 
     @property
     def label(self) -> str:
@@ -50,11 +49,11 @@ class ModuleStatus:
 
 def status_of(module: Module, progress: ModuleProgress | None) -> ModuleStatus:
     if progress is None:
-        return ModuleStatus(module, "not-started", 0, None)
+        return ModuleStatus(module, "not-started", 0)
     done = min(progress.steps_completed, len(module.steps))
     percent = round(100 * done / len(module.steps))
     status: Status = "completed" if progress.completed_at else "in-progress"
-    return ModuleStatus(module, status, percent, progress.last_step_id)
+    return ModuleStatus(module, status, percent)
 
 
 @dataclass(frozen=True)
@@ -97,12 +96,8 @@ def next_scan_stage(registry: ModuleRegistry, progress: Mapping[str, ModuleProgr
                     ) -> Module | None:
     """The first SCAN module, in stage order, that this person has not completed."""
     for stage in SCAN_STAGES:
-        for module in _modules_in_stage(registry.modules.values(), stage):
+        for module in (module for module in registry if module.stage == stage):
             row = progress.get(module.slug)
             if row is None or row.completed_at is None:
                 return module
     return None
-
-
-def _modules_in_stage(modules: Iterable[Module], stage: str) -> list[Module]:
-    return [module for module in modules if module.stage == stage]

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
 
-from careers_app.content.fields import matrix_results, parse_date
+from careers_app.content.fields import is_empty, matrix_results, parse_date
 from careers_app.content.schema import FieldSpec, Module, Option, Step
 
 
@@ -113,7 +112,6 @@ class ScaleChart:
     unit: int
 
 
-CHART_LEFT = 0
 CHART_WIDTH = 600
 ROW_HEIGHT = 56
 
@@ -150,18 +148,6 @@ def init_presenters(app: Flask) -> None:
                                  unfinished_link=unfinished_link, uk_time=uk_time)
     app.jinja_env.globals.update(
         ranking_rows=ranking_rows, matrix_view=matrix_view, option_label=option_label,
-        matrix_results=matrix_results, scale_chart=scale_chart, answered=answered,
+        matrix_results=matrix_results, scale_chart=scale_chart, is_empty=is_empty,
     )
 
-
-def answered(value: Any) -> bool:
-    """Whether a stored answer has anything to show on the summary."""
-    if isinstance(value, Mapping):
-        if "selected" in value:
-            return bool(value.get("selected"))
-        if "options" in value:
-            return bool(value.get("options"))
-        return any(value.values())
-    if isinstance(value, str):
-        return bool(value.strip())
-    return bool(value)

@@ -230,8 +230,11 @@ def restore_revision(
     user_id: int, module: Module, step: Step, revision_id: int, base_version: int
 ) -> SaveOutcome | None:
     """Save an earlier version again as the newest one; None if it is not this person's."""
-    revision = next((item for item in revisions_for(user_id, module.slug, step.id)
-                     if item.id == revision_id), None)
+    revision = db.session.execute(
+        select(StepRevision).join(StepAnswer, StepRevision.step_answer_id == StepAnswer.id)
+        .where(StepRevision.id == revision_id, StepAnswer.user_id == user_id,
+               StepAnswer.module_slug == module.slug, StepAnswer.step_id == step.id)
+    ).scalar_one_or_none()
     if revision is None:
         return None
     return save_step(user_id, module, step, dict(revision.answers), base_version)
