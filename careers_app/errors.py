@@ -49,7 +49,12 @@ def handle_csrf_error(error: CSRFError) -> Response | tuple[Response, int]:
     if _wants_json() or not getattr(view, "rerender_on_csrf_error", False):
         return _error_response(400, "The security token was missing or did not match")
     g.csrf_failed = True
-    response = current_app.make_response(view(**(request.view_args or {})))
+    try:
+        response = current_app.make_response(view(**(request.view_args or {})))
+    except HTTPException:
+        # The view cannot show its form to this person (403, 404): give the plain
+        # refusal, which reveals no more than a request without a token deserves.
+        return _error_response(400, "The security token was missing or did not match")
     response.status_code = 400
     return response
 

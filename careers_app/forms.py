@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
+from wtforms import Field
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
+from wtforms.validators import StopValidation
 
-from careers_app.text import StorableText, strip_and_normalise
+from careers_app.content.fields import FieldError, clean_date_parts, parse_date
+from careers_app.text import StorableText, replace_surrogates, strip_and_normalise
 
 CSRF_EXPIRED_MESSAGE = (
     "This page had expired for your security. What you entered is still here: "
@@ -49,7 +55,7 @@ class BaseForm(FlaskForm):
                 errors.insert(0, ("", CSRF_EXPIRED_MESSAGE))
                 continue
             message = field.errors[0] if isinstance(field.errors, list) else str(field.errors)
-            errors.append((field.id, message))
+            errors.append((getattr(field, "first_input_id", field.id), message))
         return errors
 
 
@@ -64,3 +70,46 @@ def rerender_on_csrf_failure(view):  # type: ignore[no-untyped-def]
     token was refused: it only acts when its form validates, which then fails."""
     view.rerender_on_csrf_error = True
     return view
+
+
+class DatePartsField(Field):
+    """An NHS.UK date input: three boxes named ``<name>--day``, ``--month``, ``--year``.
+
+    ``data`` is the date, or None when the boxes are empty; ``parts`` keeps what was
+    typed, so a mistake is shown back exactly as entered.
+    """
+
+    widget = None  # drawn by the date_input macro in templates/macros/forms.html
+
+    def __init__(self, label: str | None = None, validators=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(label, validators, **kwargs)
+        self.parts: dict[str, str] = {"day": "", "month": "", "year": ""}
+        self._problem: str | None = None
+
+    def process(self, formdata, data=unset_value, extra_filters=None):  # type: ignore[no-untyped-def]
+        self.process_errors = []
+        self.raw_data = None
+        if isinstance(data, dt.date):
+            self.data = data
+            self.parts = {"day": str(data.day), "month": str(data.month), "year": str(data.year)}
+        else:
+            self.data = None
+        if formdata is None:
+            return
+        typed = {part: formdata.get(f"{self.name}--{part}", "") for part in ("day", "month", "year")}
+        self.raw_data = list(typed.values())
+        self._problem = None
+        try:
+            self.parts = clean_date_parts(typed, strict=True, what=str(self.label.text))
+        except FieldError as error:
+            self.parts = {key: replace_surrogates(str(value))[:8] for key, value in typed.items()}
+            self._problem = str(error)
+        self.data = parse_date(self.parts) if self._problem is None else None
+
+    def pre_validate(self, form) -> None:  # type: ignore[no-untyped-def]
+        if self._problem:
+            raise StopValidation(self._problem)
+
+    @property
+    def first_input_id(self) -> str:
+        return f"{self.id}--day"

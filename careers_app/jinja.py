@@ -6,6 +6,7 @@ from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from wtforms.fields.choices import Choice
 
+from careers_app.pdf import stylesheet_url
 from careers_app.text import render_markdown
 
 
@@ -29,6 +30,7 @@ def init_jinja(app: Flask) -> None:
         error_link=error_link, radio_item=radio_item, select_item=select_item,
         markdown=render_markdown,
     )
+    app.jinja_env.globals["pdf_stylesheet"] = stylesheet_url
 
 
 def error_link(error: tuple[str, str]) -> dict[str, str]:

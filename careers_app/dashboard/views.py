@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS, REGIONS, TRAINING_STAGES
 from careers_app.dashboard import bp
+from careers_app.plans.service import due_actions, uk_today
 from careers_app.security import Role, roles_required
 from careers_app.worksheets.catalogue import in_progress, next_scan_stage
 from careers_app.worksheets.service import progress_by_module
@@ -25,4 +26,5 @@ def index() -> str:
         in_progress=in_progress(registry, progress),
         suggestion=next_scan_stage(registry, progress),
         started=progress,
+        due=due_actions(current_user, registry, uk_today()),
     )

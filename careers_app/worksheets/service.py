@@ -36,7 +36,7 @@ class SaveOutcome:
     incomplete: dict[str, str] = field(default_factory=dict)
 
 
-def _insert(model: type[db.Model]):  # type: ignore[name-defined,no-untyped-def]
+def insert_ignoring_conflicts(model: type[db.Model]):  # type: ignore[name-defined,no-untyped-def]
     """INSERT ... ON CONFLICT DO NOTHING for whichever database is in use."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     return dialect.insert(model)
@@ -50,7 +50,7 @@ def _claim_progress_row(user_id: int, module: Module, step: Step, now: datetime)
     step count computed later in the transaction sees every earlier save.
     """
     db.session.execute(
-        _insert(ModuleProgress)
+        insert_ignoring_conflicts(ModuleProgress)
         .values(user_id=user_id, module_slug=module.slug, started_at=now, updated_at=now,
                 last_step_id=step.id, steps_completed=0)
         .on_conflict_do_nothing(index_elements=["user_id", "module_slug"])
@@ -77,6 +77,15 @@ def answers_for_module(user_id: int, module_slug: str) -> dict[str, StepAnswer]:
                                  StepAnswer.module_slug == module_slug)
     ).scalars()
     return {row.step_id: row for row in rows}
+
+
+def all_answers(user_id: int) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every saved step of one person, keyed by (module slug, step id), in one query."""
+    rows = db.session.execute(
+        select(StepAnswer.module_slug, StepAnswer.step_id, StepAnswer.answers)
+        .where(StepAnswer.user_id == user_id)
+    )
+    return {(slug, step_id): answers for slug, step_id, answers in rows}
 
 
 def save_step(
@@ -106,7 +115,7 @@ def save_step(
     done = not incomplete and (confirm or bool(stored and stored.completed))
     if stored is None:
         answer_id = db.session.execute(
-            _insert(StepAnswer)
+            insert_ignoring_conflicts(StepAnswer)
             .values(user_id=user_id, module_slug=module.slug, step_id=step.id,
                     answers=merged, version=1, completed=done, updated_at=now)
             .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "step_id"])
@@ -150,7 +159,7 @@ def _keep_revision(
     answer_id: int, version: int, answers: dict[str, Any], now: datetime, *, conflict: bool
 ) -> None:
     db.session.execute(
-        _insert(StepRevision).values(step_answer_id=answer_id, version=version,
+        insert_ignoring_conflicts(StepRevision).values(step_answer_id=answer_id, version=version,
                                      answers=answers, conflict=conflict, saved_at=now)
     )
     # Saved versions and refused copies are capped separately, so a burst of refusals

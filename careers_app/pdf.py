@@ -1,0 +1,85 @@
+"""Turning our own HTML into PDF with WeasyPrint, without letting it fetch anything.
+
+WeasyPrint will otherwise load any URL or local file that markup names, and can embed
+files as attachments. Trainees' text is escaped before it reaches the HTML, so it cannot
+become markup; this fetcher is the second wall. It serves only the print stylesheets
+bundled with the app, by exact name, from memory, and refuses every other URL: http(s),
+file:, data:, relative paths. No base URL is set, so relative paths resolve to nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from careers_app.config import PROJECT_ROOT
+
+ASSET_PREFIX = "careers-app-asset:"
+ASSET_FOLDER = PROJECT_ROOT / "templates" / "pdf"
+MINIMUM_WEASYPRINT = (70, 0)
+
+log = logging.getLogger(__name__)
+# WeasyPrint's warnings quote URLs and CSS from the document; those could echo what a
+# trainee wrote, which must never reach a log. Our own log says how many were refused.
+logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
+logging.getLogger("weasyprint.progress").setLevel(logging.CRITICAL)
+
+
+def _weasyprint_version() -> tuple[int, int]:
+    major, minor = weasyprint.__version__.split(".")[:2]
+    return int(major), int(minor)
+
+
+if _weasyprint_version() < MINIMUM_WEASYPRINT:  # pragma: no cover - guarded by the pin
+    raise RuntimeError("WeasyPrint 70.0 or later is required: earlier fetchers can be bypassed")
+
+
+def _load_assets(folder: Path) -> dict[str, tuple[bytes, str]]:
+    """Every print stylesheet, keyed by the only URL that reaches it."""
+    return {f"{ASSET_PREFIX}{path.name}": (path.read_bytes(), "text/css")
+            for path in sorted(folder.glob("*.css"))}
+
+
+class BundledAssetsOnly(URLFetcher):
+    """Serve bundled assets by exact URL; refuse everything else and count it."""
+
+    def __init__(self, assets: dict[str, tuple[bytes, str]]) -> None:
+        super().__init__(allowed_protocols=set(), allow_redirects=False, timeout=1)
+        self._assets = assets
+        self.refused = 0
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        asset = self._assets.get(url)
+        if asset is None:
+            self.refused += 1
+            raise ValueError("resource refused: PDFs may only use bundled assets")
+        body, media_type = asset
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
+
+
+_ASSETS = _load_assets(ASSET_FOLDER)
+
+
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """PDF/UA bytes for ``html``, and how many resources the document asked for in vain.
+
+    Call this outside any database transaction: rendering takes a noticeable fraction of
+    a second, and a write lock held that long would stall other people's saves.
+    """
+    fetcher = BundledAssetsOnly(_ASSETS)
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False)
+    if fetcher.refused:
+        log.warning("pdf: refused %d resource request(s)", fetcher.refused)
+    return pdf, fetcher.refused
+
+
+def stylesheet_url(name: str) -> str:
+    """The URL a print template uses for a bundled stylesheet."""
+    url = f"{ASSET_PREFIX}{name}"
+    if url not in _ASSETS:
+        raise KeyError(f"no bundled print stylesheet {name}")
+    return url

@@ -1,0 +1,101 @@
+"""A trainee's action plan: summary, actions, frozen snapshots, shares and comments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from careers_app.accounts.models import User
+from careers_app.db import UTCDateTime, utcnow
+from careers_app.extensions import db
+
+
+class ActionStatus(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}[self]
+
+
+class ShareMode(enum.StrEnum):
+    SNAPSHOT = "snapshot"  # the plan as it was when shared
+    LIVE = "live"  # the plan as it is whenever the coach looks
+
+
+class ActionPlan(db.Model):
+    """What belongs to the plan itself rather than to a worksheet, plus the PDF cache."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The last PDF rendered and the hash of the content it was rendered from.
+    pdf_hash: Mapped[str | None] = mapped_column(String(64))
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+
+class PlanAction(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(String(500))
+    measure: Mapped[str] = mapped_column(String(500), default="")
+    support: Mapped[str] = mapped_column(String(500), default="")
+    target_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[ActionStatus] = mapped_column(String(20), default=ActionStatus.NOT_STARTED)
+    # Set when the action was brought over from a worksheet row: "slug/step/field/row".
+    source_key: Mapped[str | None] = mapped_column(String(250))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PlanSnapshot(db.Model):
+    """An immutable copy of the plan as sent: content, PDF and its SHA-256."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reason: Mapped[str] = mapped_column(String(20))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class PlanShare(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    mode: Mapped[ShareMode] = mapped_column(String(10))
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("plan_snapshot.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The last day (in UK time) on which the coach can open the plan.
+    expires_on: Mapped[date] = mapped_column(Date)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="joined")
+    coach: Mapped[User] = relationship(foreign_keys=[coach_id], lazy="joined")
+    snapshot: Mapped[PlanSnapshot | None] = relationship(lazy="select")
+
+    def is_active(self, today: date) -> bool:
+        return self.revoked_at is None and today <= self.expires_on
+
+
+class PlanComment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    share_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_share.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")

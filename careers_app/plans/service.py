@@ -1,0 +1,249 @@
+"""Assembling a person's plan, editing its actions and summary, and its PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import render_template
+from sqlalchemy import func, select
+
+from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS, REGIONS, TRAINING_STAGES
+from careers_app.accounts.models import User
+from careers_app.content.loader import ModuleRegistry
+from careers_app.db import utcnow
+from careers_app.extensions import db
+from careers_app.pdf import render_pdf
+from careers_app.plans.document import (
+    Owner,
+    WorksheetAction,
+    action_entry,
+    build_document,
+    collect,
+    content_hash,
+)
+from careers_app.plans.models import ActionPlan, ActionStatus, PlanAction
+from careers_app.worksheets.service import all_answers, insert_ignoring_conflicts
+
+UK = ZoneInfo("Europe/London")
+DUE_SOON_DAYS = 14
+
+
+def uk_today() -> dt.date:
+    """Today's date where the service's users are."""
+    return utcnow().astimezone(UK).date()
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    text: str
+    measure: str
+    support: str
+    target_date: dt.date | None
+    status: ActionStatus
+
+
+@dataclass(frozen=True)
+class AssembledPlan:
+    document: dict[str, Any]
+    tracked: list[PlanAction]
+    untracked: list[WorksheetAction]
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.document)
+
+
+def owner_of(user: User) -> Owner:
+    return Owner(
+        name=user.full_name,
+        professional_group=PROFESSIONAL_GROUPS.get(user.professional_group, "Not given"),
+        stage=TRAINING_STAGES.get(user.training_stage, "Not given"),
+        region=REGIONS.get(user.region, "Not given"),
+    )
+
+
+def find_plan(user_id: int) -> ActionPlan | None:
+    return db.session.execute(
+        select(ActionPlan).where(ActionPlan.user_id == user_id)
+    ).scalar_one_or_none()
+
+
+def _plan_for_update(user_id: int) -> ActionPlan:
+    """The plan row, created if needed; two first requests at once both get the one row."""
+    db.session.execute(
+        insert_ignoring_conflicts(ActionPlan)
+        .values(user_id=user_id, summary="", updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["user_id"])
+    )
+    plan = find_plan(user_id)
+    assert plan is not None
+    return plan
+
+
+def plan_actions(user_id: int) -> list[PlanAction]:
+    return list(db.session.execute(
+        select(PlanAction).where(PlanAction.user_id == user_id)
+        .order_by(PlanAction.position, PlanAction.id)
+    ).scalars())
+
+
+def _entry_for_tracked(action: PlanAction, sources: dict[str, WorksheetAction]) -> dict[str, Any]:
+    origin = sources.get(action.source_key or "")
+    status = ActionStatus(action.status)
+    entry = action_entry(text=action.text, measure=action.measure, support=action.support,
+                         target=action.target_date, status=status.value,
+                         status_label=status.label, source=origin.source if origin else None)
+    entry.update(id=action.id, source_key=action.source_key)
+    return entry
+
+
+def _entry_for_untracked(row: WorksheetAction) -> dict[str, Any]:
+    status = ActionStatus.NOT_STARTED
+    entry = action_entry(text=row.text, measure=row.measure, support=row.support,
+                         target=row.target, status=status.value, status_label=status.label,
+                         source=row.source)
+    entry.update(id=None, slug=row.slug, step_id=row.step_id, source_key=row.source_key)
+    return entry
+
+
+def _merge_actions(user_id: int, worksheet_rows: list[WorksheetAction]
+                   ) -> tuple[list[dict[str, Any]], list[PlanAction], list[WorksheetAction]]:
+    """The plan's own actions in their order, then worksheet rows not tracked yet."""
+    tracked = plan_actions(user_id)
+    sources = {row.source_key: row for row in worksheet_rows}
+    tracked_keys = {action.source_key for action in tracked if action.source_key}
+    untracked = [row for row in worksheet_rows if row.source_key not in tracked_keys]
+    entries = [_entry_for_tracked(action, sources) for action in tracked]
+    entries += [_entry_for_untracked(row) for row in untracked]
+    return entries, tracked, untracked
+
+
+def assemble(user: User, registry: ModuleRegistry, today: dt.date | None = None) -> AssembledPlan:
+    """The live plan of ``user``, in three queries however much they have written."""
+    items, worksheet_rows, fillers = collect(registry, all_answers(user.id))
+    actions, tracked, untracked = _merge_actions(user.id, worksheet_rows)
+    plan = find_plan(user.id)
+    document = build_document(owner_of(user), today or uk_today(),
+                              plan.summary if plan else "", items, actions, fillers)
+    return AssembledPlan(document, tracked, untracked)
+
+
+def save_summary(user_id: int, summary: str) -> None:
+    plan = _plan_for_update(user_id)
+    plan.summary = summary
+    plan.updated_at = utcnow()
+    db.session.commit()
+
+
+# -- actions ------------------------------------------------------------------------
+
+def find_own_action(user_id: int, action_id: int) -> PlanAction | None:
+    """The action, only if it belongs to ``user_id``: anyone else's is as good as absent."""
+    action = db.session.get(PlanAction, action_id)
+    return action if action is not None and action.user_id == user_id else None
+
+
+def _next_position(user_id: int) -> int:
+    highest = db.session.execute(
+        select(func.max(PlanAction.position)).where(PlanAction.user_id == user_id)
+    ).scalar_one()
+    return (highest or 0) + 1
+
+
+def add_action(user_id: int, draft: ActionDraft) -> PlanAction:
+    action = PlanAction(user_id=user_id, position=_next_position(user_id), text=draft.text,
+                        measure=draft.measure, support=draft.support,
+                        target_date=draft.target_date, status=draft.status)
+    db.session.add(action)
+    db.session.commit()
+    return action
+
+
+def update_action(action: PlanAction, draft: ActionDraft) -> None:
+    action.text, action.measure, action.support = draft.text, draft.measure, draft.support
+    action.target_date, action.status = draft.target_date, draft.status
+    action.updated_at = utcnow()
+    db.session.commit()
+
+
+def delete_action(action: PlanAction) -> None:
+    db.session.delete(action)
+    db.session.commit()
+
+
+def move_action(user_id: int, action: PlanAction, offset: int) -> bool:
+    """Move one place up (-1) or down (+1); False when it is already at that end."""
+    actions = plan_actions(user_id)
+    index = next(i for i, item in enumerate(actions) if item.id == action.id)
+    target = index + offset
+    if not 0 <= target < len(actions):
+        return False
+    actions[index], actions[target] = actions[target], actions[index]
+    for position, item in enumerate(actions, start=1):
+        item.position = position
+    db.session.commit()
+    return True
+
+
+def track_worksheet_actions(user: User, registry: ModuleRegistry) -> int:
+    """Copy worksheet action rows not yet on the plan into it, so they get a status."""
+    plan = assemble(user, registry)
+    position = _next_position(user.id)
+    for offset, row in enumerate(plan.untracked):
+        db.session.add(PlanAction(
+            user_id=user.id, position=position + offset, text=row.text[:500],
+            measure=row.measure[:500], support=row.support[:500], target_date=row.target,
+            status=ActionStatus.NOT_STARTED, source_key=row.source_key,
+        ))
+    db.session.commit()
+    return len(plan.untracked)
+
+
+@dataclass(frozen=True)
+class DueAction:
+    text: str
+    target: dt.date
+    overdue: bool
+
+
+def due_actions(user: User, registry: ModuleRegistry, today: dt.date) -> list[DueAction]:
+    """Unfinished actions overdue or due within two weeks, soonest first."""
+    horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    due = []
+    _items, worksheet_rows, _fillers = collect(registry, all_answers(user.id))
+    for entry in _merge_actions(user.id, worksheet_rows)[0]:
+        if entry["status"] == ActionStatus.DONE or not entry["target"]:
+            continue
+        target = dt.date.fromisoformat(entry["target"])
+        if target <= horizon:
+            due.append(DueAction(entry["text"], target, target < today))
+    return sorted(due, key=lambda item: item.target)
+
+
+# -- the PDF ------------------------------------------------------------------------
+
+def render_plan_pdf(document: dict[str, Any]) -> bytes:
+    pdf, _refused = render_pdf(render_template("pdf/plan.html", doc=document))
+    return pdf
+
+
+def plan_pdf(user: User, registry: ModuleRegistry) -> tuple[bytes, dict[str, Any]]:
+    """The PDF of the live plan, rendered again only when its content has changed."""
+    plan = assemble(user, registry)
+    digest = plan.hash
+    cached = db.session.execute(
+        select(ActionPlan.pdf).where(ActionPlan.user_id == user.id,
+                                     ActionPlan.pdf_hash == digest)
+    ).scalar_one_or_none()
+    if cached is not None:
+        return cached, plan.document
+    # End the read transaction before the slow part, so no lock is held while rendering.
+    db.session.commit()
+    pdf = render_plan_pdf(plan.document)
+    stored = _plan_for_update(user.id)
+    stored.pdf_hash, stored.pdf = digest, pdf
+    db.session.commit()
+    return pdf, plan.document

@@ -1,0 +1,193 @@
+"""The trainee's plan: summary, actions, PDF, calendar, shares and the log of views."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from careers_app.content.loader import ModuleRegistry
+from careers_app.extensions import limiter
+from careers_app.forms import BaseForm, rerender_on_csrf_failure
+from careers_app.plans import bp, service, sharing
+from careers_app.plans.calendar import actions_calendar
+from careers_app.plans.document import COMMENT_SECTIONS, is_blank
+from careers_app.plans.downloads import attachment
+from careers_app.plans.forms import ActionForm, ShareForm, SummaryForm
+from careers_app.plans.models import ActionStatus, PlanAction, ShareMode
+from careers_app.security import Role, roles_required
+
+
+def _registry() -> ModuleRegistry:
+    return current_app.extensions["modules"]
+
+
+def _own_action(action_id: int) -> PlanAction:
+    action = service.find_own_action(current_user.id, action_id)
+    if action is None:
+        abort(404)
+    return action
+
+
+def _per_user() -> str:
+    return f"user:{current_user.id}"
+
+
+@bp.get("/plan/")
+@roles_required(Role.TRAINEE)
+def index() -> str:
+    plan = service.assemble(current_user, _registry())
+    shares = sharing.shares_of(current_user.id)
+    comments = sharing.comments_by_section([share.id for share in shares])
+    return render_template(
+        "plans/index.html", doc=plan.document, untracked=len(plan.untracked),
+        comments=comments, comment_sections=COMMENT_SECTIONS, blank=is_blank(plan.document),
+        shares=[share for share in shares if share.is_active(service.uk_today())],
+        form=BaseForm(),
+    )
+
+
+@bp.route("/plan/summary", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+@rerender_on_csrf_failure
+def summary() -> str | Response:
+    plan = service.find_plan(current_user.id)
+    form = SummaryForm(data={"summary": plan.summary if plan else ""})
+    if form.validate_on_submit():
+        service.save_summary(current_user.id, form.summary.data or "")
+        flash("Your summary has been saved.", "success")
+        return redirect(url_for(".index") + "#summary")
+    return render_template("plans/summary.html", form=form)
+
+
+def _draft(form: ActionForm) -> service.ActionDraft:
+    return service.ActionDraft(
+        text=form.text.data, measure=form.measure.data or "", support=form.support.data or "",
+        target_date=form.target_date.data, status=ActionStatus(form.status.data),
+    )
+
+
+@bp.route("/plan/actions/new", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+@rerender_on_csrf_failure
+def new_action() -> str | Response:
+    form = ActionForm()
+    if form.validate_on_submit():
+        service.add_action(current_user.id, _draft(form))
+        flash("The action has been added to your plan.", "success")
+        return redirect(url_for(".index") + "#actions")
+    return render_template("plans/action.html", form=form, action=None)
+
+
+@bp.route("/plan/actions/<int:action_id>", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+@rerender_on_csrf_failure
+def edit_action(action_id: int) -> str | Response:
+    action = _own_action(action_id)
+    form = ActionForm(data={
+        "text": action.text, "measure": action.measure, "support": action.support,
+        "target_date": action.target_date, "status": action.status,
+    })
+    if form.validate_on_submit():
+        service.update_action(action, _draft(form))
+        flash("The action has been updated.", "success")
+        return redirect(url_for(".index") + "#actions")
+    return render_template("plans/action.html", form=form, action=action)
+
+
+@bp.post("/plan/actions/<int:action_id>/move")
+@roles_required(Role.TRAINEE)
+def move_action(action_id: int) -> Response:
+    action = _own_action(action_id)
+    if BaseForm().validate_on_submit():
+        offset = -1 if request.form.get("direction") == "up" else 1
+        service.move_action(current_user.id, action, offset)
+    return redirect(url_for(".index") + f"#action-{action.id}")
+
+
+@bp.route("/plan/actions/<int:action_id>/delete", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+def delete_action(action_id: int) -> str | Response:
+    action = _own_action(action_id)
+    form = BaseForm()
+    if form.validate_on_submit():
+        service.delete_action(action)
+        flash("The action has been deleted from your plan.", "success")
+        return redirect(url_for(".index") + "#actions")
+    return render_template("plans/delete_action.html", action=action, form=form)
+
+
+@bp.post("/plan/actions/track")
+@roles_required(Role.TRAINEE)
+def track_actions() -> Response:
+    if BaseForm().validate_on_submit():
+        added = service.track_worksheet_actions(current_user, _registry())
+        if added:
+            flash(f"{added} action{'s' if added != 1 else ''} from your worksheets "
+                  f"{'are' if added != 1 else 'is'} now on your plan, ready for a status.",
+                  "success")
+    return redirect(url_for(".index") + "#actions")
+
+
+@bp.get("/plan/pdf")
+@roles_required(Role.TRAINEE)
+@limiter.limit("30 per minute", key_func=_per_user)
+def pdf() -> Response:
+    document_pdf, _document = service.plan_pdf(current_user, _registry())
+    return attachment(document_pdf, current_user.full_name, "action-plan", "pdf")
+
+
+@bp.get("/plan/actions.ics")
+@roles_required(Role.TRAINEE)
+def calendar() -> Response:
+    plan = service.assemble(current_user, _registry())
+    body = actions_calendar(plan.document["actions"], current_user.id)
+    return attachment(body, current_user.full_name, "actions", "ics")
+
+
+@bp.get("/plan/shares/")
+@roles_required(Role.TRAINEE)
+def shares() -> str:
+    return render_template("plans/shares.html", shares=sharing.shares_of(current_user.id),
+                           today=service.uk_today(), form=BaseForm())
+
+
+@bp.route("/plan/shares/new", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+@rerender_on_csrf_failure
+def new_share() -> str | Response:
+    today = service.uk_today()
+    form = ShareForm(today=today, longest=sharing.MAX_SHARE_DAYS,
+                     data={"expires_on": today + dt.timedelta(days=sharing.DEFAULT_SHARE_DAYS)})
+    if form.validate_on_submit():
+        try:
+            coach = sharing.find_coach(form.coach.data)
+        except sharing.CoachNotFound as error:
+            form.coach.errors = [str(error)]
+        else:
+            share = sharing.create_share(current_user, coach, ShareMode(form.mode.data),
+                                         form.expires_on.data, _registry())
+            flash(f"Your plan is shared with {coach.full_name} until the end of "
+                  f"{share.expires_on.day} {share.expires_on:%B %Y}.", "success")
+            return redirect(url_for(".shares"))
+    return render_template("plans/new_share.html", form=form)
+
+
+@bp.post("/plan/shares/<int:share_id>/revoke")
+@roles_required(Role.TRAINEE)
+def revoke_share(share_id: int) -> Response:
+    share = sharing.find_own_share(current_user.id, share_id)
+    if share is None:
+        abort(404)
+    if BaseForm().validate_on_submit():
+        sharing.revoke_share(share)
+        flash(f"{share.coach.full_name} can no longer see your plan.", "success")
+    return redirect(url_for(".shares"))
+
+
+@bp.get("/plan/shares/log")
+@roles_required(Role.TRAINEE)
+def log() -> str:
+    return render_template("plans/log.html", events=sharing.plan_log(current_user.id))
