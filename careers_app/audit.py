@@ -41,7 +41,9 @@ def record(
     return event
 
 
-def events_about(subject_id: int, target_types: tuple[str, ...], limit: int = 200) -> list[AuditEvent]:
+def events_about(
+    subject_id: int, target_types: tuple[str, ...], limit: int = 200
+) -> list[AuditEvent]:
     """The most recent events about one person's objects of the given kinds, newest first."""
     return list(db.session.execute(
         select(AuditEvent)

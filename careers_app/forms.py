@@ -96,7 +96,8 @@ class DatePartsField(Field):
             self.data = None
         if formdata is None:
             return
-        typed = {part: formdata.get(f"{self.name}--{part}", "") for part in ("day", "month", "year")}
+        typed = {part: formdata.get(f"{self.name}--{part}", "")
+                 for part in ("day", "month", "year")}
         self.raw_data = list(typed.values())
         self._problem = None
         try:

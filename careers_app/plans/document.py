@@ -116,15 +116,19 @@ def _worksheet_actions(module: Module, step_id: str, spec: FieldSpec,
     ]
 
 
+Items = dict[str, list[dict[str, Any]]]
+Fillers = dict[str, list[dict[str, str]]]
+
+
 def collect(registry: ModuleRegistry, answers: Mapping[tuple[str, str], Mapping[str, Any]]
-            ) -> tuple[dict[str, list[dict[str, Any]]], list[WorksheetAction], dict[str, list[dict[str, str]]]]:
+            ) -> tuple[Items, list[WorksheetAction], Fillers]:
     """Plan items per section, worksheet action rows, and which modules fill each section.
 
     ``answers`` maps (module slug, step id) to that step's saved answers.
     """
-    items: dict[str, list[dict[str, Any]]] = {key: [] for key in SECTIONS}
+    items: Items = {key: [] for key in SECTIONS}
     actions: list[WorksheetAction] = []
-    fillers: dict[str, list[dict[str, str]]] = {key: [] for key in SECTIONS}
+    fillers: Fillers = {key: [] for key in SECTIONS}
     for module in ordered_modules(registry):
         for number, step in enumerate(module.steps, start=1):
             saved = answers.get((module.slug, step.id), {})
@@ -157,8 +161,8 @@ def action_entry(*, text: str, measure: str, support: str, target: dt.date | Non
 
 
 def build_document(owner: Owner, today: dt.date, summary: str,
-                   items: dict[str, list[dict[str, Any]]], actions: Iterable[dict[str, Any]],
-                   fillers: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
+                   items: Items, actions: Iterable[dict[str, Any]],
+                   fillers: Fillers) -> dict[str, Any]:
     """The whole plan, in section order, ready for a template or a snapshot."""
     return {
         "version": DOCUMENT_VERSION,
