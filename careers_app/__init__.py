@@ -7,12 +7,24 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from careers_app.config import PROJECT_ROOT, check_production, load_config
 from careers_app.content.glossary import load_glossary
 from careers_app.content.loader import load_registry
 
 SERVICE_NAME = "Plan your NHS career"
+
+
+class DatabaseId(IntegerConverter):
+    """A row id in a URL: a positive integer that fits the database's integer column.
+
+    Werkzeug's int converter takes any size, and an id past 2**63 makes the database
+    driver fail instead of finding nothing; such a URL now simply matches no route.
+    """
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -40,6 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["modules"] = load_registry(Path(app.config["MODULES_DIR"]))
     app.extensions["glossary"] = load_glossary(Path(app.config["MODULES_DIR"]))
     _init_extensions(app)
+    app.url_map.converters["id"] = DatabaseId
     _register_blueprints(app)
 
     from careers_app.cli import init_cli

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from careers_app.accounts.models import User, UserRole
 from careers_app.extensions import db
@@ -29,7 +30,7 @@ def _example_url(rule, app) -> str:
     """A URL for ``rule`` that reaches its view: real module and step ids, else "example"."""
     module = next(iter(app.extensions["modules"]))
     real = {"slug": module.slug, "step_id": module.steps[0].id}
-    values = {arg: 1 if rule._converters[arg].__class__.__name__ == "IntegerConverter"
+    values = {arg: 1 if isinstance(rule._converters[arg], IntegerConverter)
               else real.get(arg, "example") for arg in rule.arguments}
     return rule.build(values)[1]
 

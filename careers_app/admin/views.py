@@ -29,7 +29,7 @@ def users() -> str:
     )
 
 
-@bp.route("/users/<int:user_id>/roles", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>/roles", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
 @rerender_on_csrf_failure
 def user_roles(user_id: int) -> str | Response:

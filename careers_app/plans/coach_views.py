@@ -37,7 +37,7 @@ def shared_with_me() -> str:
                            shares=sharing.shares_for_coach(current_user.id, service.uk_today()))
 
 
-@bp.route("/shared-with-me/<int:share_id>", methods=["GET", "POST"])
+@bp.route("/shared-with-me/<id:share_id>", methods=["GET", "POST"])
 @roles_required(Role.COACH)
 @rerender_on_csrf_failure
 def shared_plan(share_id: int) -> str | Response:
@@ -55,7 +55,7 @@ def shared_plan(share_id: int) -> str | Response:
     )
 
 
-@bp.get("/shared-with-me/<int:share_id>/pdf")
+@bp.get("/shared-with-me/<id:share_id>/pdf")
 @roles_required(Role.COACH)
 def shared_pdf(share_id: int) -> Response:
     share = _share(share_id)

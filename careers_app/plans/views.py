@@ -81,7 +81,7 @@ def new_action() -> str | Response:
     return render_template("plans/action.html", form=form, action=None)
 
 
-@bp.route("/plan/actions/<int:action_id>", methods=["GET", "POST"])
+@bp.route("/plan/actions/<id:action_id>", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
 @rerender_on_csrf_failure
 def edit_action(action_id: int) -> str | Response:
@@ -97,7 +97,7 @@ def edit_action(action_id: int) -> str | Response:
     return render_template("plans/action.html", form=form, action=action)
 
 
-@bp.post("/plan/actions/<int:action_id>/move")
+@bp.post("/plan/actions/<id:action_id>/move")
 @roles_required(Role.TRAINEE)
 def move_action(action_id: int) -> Response:
     action = _own_action(action_id)
@@ -107,7 +107,7 @@ def move_action(action_id: int) -> Response:
     return redirect(url_for(".index") + f"#action-{action.id}")
 
 
-@bp.route("/plan/actions/<int:action_id>/delete", methods=["GET", "POST"])
+@bp.route("/plan/actions/<id:action_id>/delete", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
 def delete_action(action_id: int) -> str | Response:
     action = _own_action(action_id)
@@ -175,7 +175,7 @@ def new_share() -> str | Response:
     return render_template("plans/new_share.html", form=form)
 
 
-@bp.post("/plan/shares/<int:share_id>/revoke")
+@bp.post("/plan/shares/<id:share_id>/revoke")
 @roles_required(Role.TRAINEE)
 def revoke_share(share_id: int) -> Response:
     share = sharing.find_own_share(current_user.id, share_id)
