@@ -177,3 +177,15 @@ def test_the_fetcher_serves_only_bundled_stylesheets_by_exact_name():
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert fetcher.refused == 5
+
+
+def test_rendering_happens_outside_any_database_transaction(app, client, trainee, monkeypatch):
+    from careers_app.extensions import db
+
+    seen = []
+    original = service.render_pdf
+    monkeypatch.setattr(service, "render_pdf",
+                        lambda html: seen.append(db.session().in_transaction()) or original(html))
+    typical_plan(app, trainee.id)
+    assert client.get("/plan/pdf").status_code == 200
+    assert seen == [False]
