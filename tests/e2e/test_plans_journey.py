@@ -27,6 +27,7 @@ from careers_app.accounts.models import User
 from careers_app.extensions import db
 from careers_app.security import Role
 from careers_app.worksheets import service
+from tests.e2e.journeys import sign_in, sign_out
 
 Fixture = Callable[..., Any]
 
@@ -42,20 +43,6 @@ COMMENT = "Ask the cardiology registrar which week has the most clinics."
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def sign_in(page: Page, navigates: Fixture, account: Any) -> None:
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(account.email)
-    page.get_by_label("Password", exact=True).fill(account.password)
-    with navigates(page):
-        page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url("/dashboard")
-
-
-def sign_out(page: Page, navigates: Fixture) -> None:
-    with navigates(page):
-        page.get_by_role("banner").get_by_role("button", name="Sign out").click()
 
 
 def date_parts(day: dt.date) -> dict[str, str]:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from careers_app.accounts.models import User
 from careers_app.extensions import db
 from careers_app.worksheets import service
+from tests.e2e.journeys import sign_in
 
 Fixture = Callable[..., Any]
 
@@ -33,15 +34,6 @@ BROWSER_TIMEZONE = "Asia/Kolkata"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def sign_in(page: Page, navigates: Fixture, account: Any) -> None:
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(account.email)
-    page.get_by_label("Password", exact=True).fill(account.password)
-    with navigates(page):
-        page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url("/dashboard")
 
 
 def step_url(slug: str, step_id: str) -> str:

@@ -1,0 +1,24 @@
+"""Steps that several browser journeys take: signing in and out through the real pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+Fixture = Callable[..., Any]
+
+
+def sign_in(page: Page, navigates: Fixture, account: Any) -> None:
+    page.goto("/account/sign-in")
+    page.get_by_label("Email address").fill(account.email)
+    page.get_by_label("Password", exact=True).fill(account.password)
+    with navigates(page):
+        page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url("/dashboard")
+
+
+def sign_out(page: Page, navigates: Fixture) -> None:
+    with navigates(page):
+        page.get_by_role("banner").get_by_role("button", name="Sign out").click()
