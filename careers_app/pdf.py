@@ -9,10 +9,13 @@ file:, data:, relative paths. No base URL is set, so relative paths resolve to n
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 from pathlib import Path
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from careers_app.config import PROJECT_ROOT
@@ -61,6 +64,19 @@ class BundledAssetsOnly(URLFetcher):
 
 
 _ASSETS = _load_assets(ASSET_FOLDER)
+# Cached PDFs are keyed by this too, so a changed print template is never served stale.
+PRINT_TEMPLATES_DIGEST = hashlib.sha256(
+    b"".join(path.read_bytes() for path in sorted(ASSET_FOLDER.iterdir()) if path.is_file())
+).hexdigest()
+# Setting fonts up is a good part of a render; each thread keeps its own configuration
+# because WeasyPrint's is not safe to share between threads.
+_fonts = threading.local()
+
+
+def _font_configuration() -> FontConfiguration:
+    if not hasattr(_fonts, "configuration"):
+        _fonts.configuration = FontConfiguration()
+    return _fonts.configuration
 
 
 def render_pdf(html: str) -> tuple[bytes, int]:
@@ -71,7 +87,8 @@ def render_pdf(html: str) -> tuple[bytes, int]:
     """
     fetcher = BundledAssetsOnly(_ASSETS)
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False)
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False,
+                             font_config=_font_configuration())
     if fetcher.refused:
         log.warning("pdf: refused %d resource request(s)", fetcher.refused)
     return pdf, fetcher.refused

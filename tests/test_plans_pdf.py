@@ -63,7 +63,7 @@ def test_values_order_and_ratings_are_drawn_as_charts(app, client, trainee):
         "leadership", "expertise"]})
     answer(app, trainee.id, SCAN1, "skills-audit", {"skills": {"communication": 5}})
     text = pdf_text(client.get("/plan/pdf").data)
-    assert "1. Lifestyle" in text and "8. Expertise" in text
+    assert "1 Lifestyle" in text and "8 Expertise" in text
     assert "Your values in order, most important first" in text
     assert "1 means" in text and "not rated" in text
 

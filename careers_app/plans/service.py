@@ -15,7 +15,7 @@ from careers_app.accounts.models import User
 from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
 from careers_app.extensions import db
-from careers_app.pdf import render_pdf
+from careers_app.pdf import PRINT_TEMPLATES_DIGEST, render_pdf
 from careers_app.plans.document import (
     Owner,
     WorksheetAction,
@@ -53,7 +53,8 @@ class AssembledPlan:
 
     @property
     def hash(self) -> str:
-        return content_hash(self.document)
+        """What the PDF depends on: the content and the print template it is set in."""
+        return content_hash({"document": self.document, "print": PRINT_TEMPLATES_DIGEST})
 
 
 def owner_of(user: User) -> Owner:
