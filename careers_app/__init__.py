@@ -88,13 +88,15 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from careers_app.accounts import bp as accounts_bp
     from careers_app.admin import bp as admin_bp
+    from careers_app.coaching import bp as coaching_bp
     from careers_app.dashboard import bp as dashboard_bp
     from careers_app.plans import bp as plans_bp
     from careers_app.public import bp as public_bp
     from careers_app.worksheets import bp as worksheets_bp
     from careers_app.worksheets.presenters import init_presenters
 
-    for blueprint in (public_bp, accounts_bp, dashboard_bp, worksheets_bp, plans_bp, admin_bp):
+    for blueprint in (public_bp, accounts_bp, dashboard_bp, worksheets_bp, plans_bp,
+                      coaching_bp, admin_bp):
         app.register_blueprint(blueprint)
     init_presenters(app)
 

@@ -15,14 +15,19 @@ def outbox() -> list[EmailMessage]:
     return current_app.extensions.setdefault("mail_outbox", [])
 
 
-def send_email(to: str, subject: str, body: str) -> None:
-    """Send a plain-text email with the configured backend."""
+Attachment = tuple[str, bytes, str, str]  # file name, content, main type, subtype
+
+
+def send_email(to: str, subject: str, body: str, attachments: tuple[Attachment, ...] = ()) -> None:
+    """Send a plain-text email, with any attachments, through the configured backend."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    for filename, content, maintype, subtype in attachments:
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
 
     backend = config["MAIL_BACKEND"]
     if backend == "memory":

@@ -24,6 +24,7 @@ NAVIGATION = (
     NavigationEntry("Dashboard", "dashboard.index", frozenset({Role.TRAINEE})),
     NavigationEntry("Modules", "worksheets.catalogue", frozenset({Role.TRAINEE})),
     NavigationEntry("My action plan", "plans.index", frozenset({Role.TRAINEE})),
+    NavigationEntry("1-2-1 coaching", "coaching.apply", frozenset({Role.TRAINEE})),
     NavigationEntry("Shared with me", "plans.shared_with_me", frozenset({Role.COACH})),
     NavigationEntry("Coaching queue", "coaching.queue", frozenset({Role.COORDINATOR})),
     NavigationEntry("My caseload", "coaching.caseload", frozenset({Role.COACH})),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from careers_app.accounts.models import User, UserRole
 from careers_app.extensions import db
@@ -30,8 +30,15 @@ def _example_url(rule, app) -> str:
     """A URL for ``rule`` that reaches its view: real module and step ids, else "example"."""
     module = next(iter(app.extensions["modules"]))
     real = {"slug": module.slug, "step_id": module.steps[0].id}
-    values = {arg: 1 if isinstance(rule._converters[arg], IntegerConverter)
-              else real.get(arg, "example") for arg in rule.arguments}
+    def value(arg: str) -> object:
+        converter = rule._converters[arg]
+        if isinstance(converter, IntegerConverter):
+            return 1
+        if isinstance(converter, AnyConverter):  # one of a fixed set of words
+            return sorted(converter.items)[0]
+        return real.get(arg, "example")
+
+    values = {arg: value(arg) for arg in rule.arguments}
     return rule.build(values)[1]
 
 

@@ -1,0 +1,110 @@
+"""The coach's caseload: their own clients only, appointments, attendance and notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from careers_app.coaching import bp, rules, service
+from careers_app.coaching.forms import BookingForm, NoteForm
+from careers_app.coaching.models import Appointment, CoachingApplication
+from careers_app.db import utcnow
+from careers_app.forms import BaseForm, rerender_on_csrf_failure
+from careers_app.security import Role, roles_required
+
+
+def _client(application_id: int) -> CoachingApplication:
+    found = service.find_for_coach(current_user.id, application_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _appointment(found: CoachingApplication, appointment_id: int) -> Appointment:
+    appointment = service.find_appointment(found, appointment_id)
+    if appointment is None:
+        abort(404)
+    return appointment
+
+
+def parse_time(text: str) -> dt.time | None:
+    """"14:30", "14.30" or "9:05" as a time of day; None when it is not one."""
+    parts = text.strip().replace(".", ":").split(":")
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    hour, minute = int(parts[0]), int(parts[1])
+    return dt.time(hour, minute) if 0 <= hour < 24 and 0 <= minute < 60 else None
+
+
+@bp.get("/caseload")
+@roles_required(Role.COACH)
+def caseload() -> str:
+    return render_template("coaching/caseload.html", clients=service.caseload(current_user.id))
+
+
+@bp.route("/caseload/<id:application_id>", methods=["GET", "POST"])
+@roles_required(Role.COACH)
+@rerender_on_csrf_failure
+def client(application_id: int) -> str | Response:
+    found = _client(application_id)
+    booking = BookingForm(prefix="book")
+    note = NoteForm(prefix="note")
+    action = request.form.get("action")
+    if action == "book" and booking.validate_on_submit():
+        starts = parse_time(booking.time.data)
+        if starts is None:
+            booking.time.errors = ["Enter a time between 00:00 and 23:59, for example 14:30"]
+        else:
+            try:
+                starts_at = rules.uk_to_utc(booking.day.data, starts)
+                service.book(found, current_user, starts_at, booking.minutes.data,
+                             booking.format.data, booking.where.data or "", utcnow())
+            except rules.TimeProblem as problem:
+                booking.time.errors = [str(problem)]
+            except service.BookingProblem as problem:
+                booking.day.errors = [str(problem)]
+            else:
+                flash("The appointment is booked. The trainee has been sent the details.",
+                      "success")
+                return redirect(url_for(".client", application_id=found.id))
+    if action == "note" and note.validate_on_submit():
+        service.add_note(found, current_user, note.body.data)
+        flash("Your note is saved. Only you and the coordinators can read it.", "success")
+        return redirect(url_for(".client", application_id=found.id) + "#notes")
+    return render_template(
+        "coaching/client.html", application=found, booking=booking, note=note,
+        appointments=service.appointments_of(found), allowance=service.allowance(found),
+        notes=service.notes_for(found), now=utcnow(), form=BaseForm())
+
+
+@bp.post("/caseload/<id:application_id>/appointments/<id:appointment_id>/"
+         "<any('attended', 'did-not-attend', 'cancel', 'waive'):change>")
+@roles_required(Role.COACH)
+def change_appointment(application_id: int, appointment_id: int, change: str) -> Response:
+    found = _client(application_id)
+    appointment = _appointment(found, appointment_id)
+    if BaseForm().validate_on_submit():
+        try:
+            if change == "cancel":
+                service.cancel_by_coach(appointment, found, utcnow())
+            elif change == "waive":
+                service.waive(appointment)
+            else:
+                service.record_attendance(appointment, change == "attended", utcnow())
+        except service.BookingProblem as problem:
+            flash(str(problem), "warning")
+    return redirect(url_for(".client", application_id=found.id) + "#appointments")
+
+
+@bp.post("/caseload/<id:application_id>/close")
+@roles_required(Role.COACH)
+def close_case(application_id: int) -> Response:
+    found = _client(application_id)
+    if BaseForm().validate_on_submit():
+        service.close(found, current_user)
+        flash(f"{found.applicant.full_name}'s coaching is closed.", "success")
+        return redirect(url_for(".caseload"))
+    return redirect(url_for(".client", application_id=found.id))

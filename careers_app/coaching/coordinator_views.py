@@ -1,0 +1,55 @@
+"""The coordinator's queue: oldest first, flagged past 14 days, allocate or decline."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from careers_app.coaching import bp, rules, service
+from careers_app.coaching.forms import AllocateForm, DeclineForm
+from careers_app.coaching.models import ApplicationStatus
+from careers_app.db import utcnow
+from careers_app.forms import rerender_on_csrf_failure
+from careers_app.security import Role, roles_required
+
+
+@bp.get("/queue")
+@roles_required(Role.COORDINATOR)
+def queue() -> str:
+    now = utcnow()
+    waiting = [(application, rules.days_waiting(application.submitted_at, now),
+                rules.is_overdue(application.submitted_at, now)) for application in service.queue()]
+    return render_template("coaching/queue.html", waiting=waiting,
+                           reply_days=rules.REPLY_WITHIN_DAYS)
+
+
+@bp.route("/queue/<id:application_id>", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+@rerender_on_csrf_failure
+def review(application_id: int) -> str | Response:
+    found = service.find_any(application_id)
+    if found is None or found.status == ApplicationStatus.DRAFT:
+        abort(404)
+    coaches = service.coaches_with_caseload()
+    allocate_form = AllocateForm(prefix="allocate")
+    allocate_form.coach.choices = [("", "Choose a coach")] + [
+        (str(coach.id), f"{coach.full_name} ({cases} open case{'s' if cases != 1 else ''})")
+        for coach, cases in coaches]
+    decline_form = DeclineForm(prefix="decline")
+    waiting = found.status == ApplicationStatus.SUBMITTED
+    if waiting and request.form.get("action") == "allocate" and allocate_form.validate_on_submit():
+        coach = next((c for c, _ in coaches if str(c.id) == allocate_form.coach.data), None)
+        if coach is not None:
+            service.allocate(found, coach, current_user)
+            flash(f"Allocated to {coach.full_name}. The trainee has been told by email.",
+                  "success")
+            return redirect(url_for(".queue"))
+    if waiting and request.form.get("action") == "decline" and decline_form.validate_on_submit():
+        service.decline(found, decline_form.reason.data, current_user)
+        flash("The application is declined. The trainee has been told why by email.", "success")
+        return redirect(url_for(".queue"))
+    return render_template("coaching/review.html", application=found, waiting=waiting,
+                           allocate_form=allocate_form, decline_form=decline_form,
+                           days=rules.days_waiting(found.submitted_at, utcnow())
+                           if found.submitted_at else 0)

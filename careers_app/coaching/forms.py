@@ -1,0 +1,80 @@
+"""Forms for applying, allocating, declining, booking, cancelling and notes."""
+
+from __future__ import annotations
+
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS
+from careers_app.coaching.eligibility import FORMATS, REGIONS, STAGES, WORKFORCE_SCHEMES
+from careers_app.forms import BaseForm, DatePartsField, choices
+
+
+def _limit(limit: int, what: str) -> Length:
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
+
+
+class ApplicationForm(BaseForm):
+    professional_group = RadioField("Your professional group", validators=[Optional()],
+                                    choices=choices(PROFESSIONAL_GROUPS))
+    region = RadioField("Where you train or work", validators=[Optional()],
+                        choices=choices(REGIONS))
+    training_number = StringField("Training number", validators=[
+        Optional(), _limit(40, "Your training number")])
+    workforce_scheme = SelectField("Workforce scheme", validators=[Optional()],
+                                   choices=choices(WORKFORCE_SCHEMES, "Not on a scheme"))
+    current_post = StringField("Your current post", validators=[
+        Optional(), _limit(200, "Your current post")])
+    stage = SelectField("Your stage", validators=[Optional()],
+                        choices=choices(STAGES, "Choose your stage"))
+    hopes = TextAreaField("What would you like from coaching?", validators=[
+        Optional(), _limit(3000, "What you would like from coaching")])
+    preferred_format = RadioField("How would you like to meet?", validators=[Optional()],
+                                  choices=choices(FORMATS))
+    availability = TextAreaField("When are you usually free?", validators=[
+        Optional(), _limit(1000, "When you are free")])
+    consent = BooleanField(
+        "I agree that the coaching coordinator and the coach I am allocated may read this "
+        "application and any copy of my action plan I attach")
+
+
+class AllocateForm(BaseForm):
+    coach = SelectField("Coach", validators=[DataRequired(message="Choose a coach")])
+
+
+class DeclineForm(BaseForm):
+    reason = TextAreaField("Reason the trainee will read", validators=[
+        DataRequired(message="Give a reason the trainee will read"), _limit(2000, "The reason")])
+
+
+class BookingForm(BaseForm):
+    day = DatePartsField("Date")
+    time = StringField("Start time (UK time)", validators=[
+        DataRequired(message="Enter a start time, for example 14:30"), _limit(5, "The time")])
+    minutes = IntegerField("Length in minutes", default=60, validators=[
+        DataRequired(message="Enter the length in minutes"),
+        NumberRange(min=15, max=180, message="The length must be from 15 to 180 minutes")])
+    format = RadioField("Format", choices=choices(FORMATS), default="video",
+                        validators=[DataRequired(message="Choose a format")])
+    where = StringField("Video link, phone number or place", validators=[
+        Optional(), _limit(500, "The link or place")])
+
+    def validate_day(self, field: DatePartsField) -> None:
+        if field.data is None:
+            raise ValidationError("Enter the date of the appointment")
+
+
+class CancelForm(BaseForm):
+    reason = TextAreaField("Reason", validators=[Optional(), _limit(2000, "The reason")])
+
+
+class NoteForm(BaseForm):
+    body = TextAreaField("Private note", validators=[
+        DataRequired(message="Write the note"), _limit(5000, "The note")])

@@ -1,0 +1,348 @@
+"""Applying for coaching, allocating coaches, and booking and cancelling appointments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from flask import render_template, url_for
+from sqlalchemy import func, select
+
+from careers_app.accounts.models import User, UserRole
+from careers_app.coaching import rules
+from careers_app.coaching.calendar import appointment_ics
+from careers_app.coaching.eligibility import eligibility_problems
+from careers_app.coaching.models import (
+    OPEN_STATUSES,
+    ApplicationStatus,
+    Appointment,
+    AppointmentStatus,
+    CoachingApplication,
+    CoachNote,
+)
+from careers_app.coaching.workflow import transition
+from careers_app.content.loader import ModuleRegistry
+from careers_app.db import utcnow
+from careers_app.extensions import db
+from careers_app.mail import send_email
+from careers_app.plans.sharing import take_snapshot
+from careers_app.security import Role
+
+S = ApplicationStatus
+
+
+class BookingProblem(ValueError):
+    """An appointment that cannot be booked or changed; the message is for the person."""
+
+
+@dataclass(frozen=True)
+class ApplicationAnswers:
+    professional_group: str
+    region: str
+    training_number: str
+    workforce_scheme: str
+    current_post: str
+    stage: str
+    hopes: str
+    preferred_format: str
+    availability: str
+    consent: bool
+
+
+REQUIRED = {
+    "current_post": "Enter your current post",
+    "stage": "Choose your stage of training",
+    "hopes": "Say what you would like from coaching",
+    "preferred_format": "Choose how you would like to meet",
+    "availability": "Say when you are usually free",
+}
+
+
+# -- finding applications, each through the person allowed to see it ---------------
+
+def open_application(user_id: int) -> CoachingApplication | None:
+    return db.session.execute(
+        select(CoachingApplication).where(CoachingApplication.user_id == user_id,
+                                          CoachingApplication.status.in_(OPEN_STATUSES))
+    ).scalars().first()
+
+
+def applications_of(user_id: int) -> list[CoachingApplication]:
+    return list(db.session.execute(
+        select(CoachingApplication).where(CoachingApplication.user_id == user_id)
+        .order_by(CoachingApplication.created_at.desc())
+    ).scalars())
+
+
+def find_own(user_id: int, application_id: int) -> CoachingApplication | None:
+    found = db.session.get(CoachingApplication, application_id)
+    return found if found is not None and found.user_id == user_id else None
+
+
+def find_for_coach(coach_id: int, application_id: int) -> CoachingApplication | None:
+    """Only the coach's own clients: another coach's client is as good as absent."""
+    found = db.session.get(CoachingApplication, application_id)
+    return found if found is not None and found.coach_id == coach_id else None
+
+
+def find_any(application_id: int) -> CoachingApplication | None:
+    """For coordinators, who run the whole queue."""
+    return db.session.get(CoachingApplication, application_id)
+
+
+# -- the trainee's application ------------------------------------------------------
+
+def start_or_resume(user: User) -> CoachingApplication:
+    """The trainee's open application, or a new draft filled in from their account."""
+    current = open_application(user.id)
+    if current is not None:
+        return current
+    draft = CoachingApplication(
+        user_id=user.id, status=S.DRAFT, professional_group=user.professional_group,
+        region=user.region if user.region in ("london", "kss") else "",
+    )
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+def save_answers(application: CoachingApplication, answers: ApplicationAnswers) -> None:
+    for item in fields(answers):
+        setattr(application, item.name, getattr(answers, item.name))
+    application.updated_at = utcnow()
+    db.session.commit()
+
+
+def attach_plan(application: CoachingApplication, user: User, registry: ModuleRegistry) -> None:
+    """Attach a frozen copy of the plan as it is now (replacing any earlier copy)."""
+    snapshot = take_snapshot(user, registry, "application")
+    application.snapshot_id = snapshot.id
+    db.session.commit()
+
+
+def submission_problems(application: CoachingApplication) -> dict[str, str]:
+    problems = {name: message for name, message in REQUIRED.items()
+                if not str(getattr(application, name)).strip()}
+    problems.update(eligibility_problems(
+        application.professional_group, application.region, application.stage,
+        application.training_number, application.workforce_scheme))
+    if not application.consent:
+        problems["consent"] = ("Confirm that the coordinator and your coach may read your "
+                               "application and any plan you attach")
+    return problems
+
+
+def submit(application: CoachingApplication, actor: User) -> None:
+    transition(application, S.SUBMITTED, actor.id)
+    db.session.commit()
+    _tell(application.applicant, "We have your application for careers coaching",
+          "email/coaching_received.txt", application=application)
+
+
+def withdraw(application: CoachingApplication, actor: User) -> None:
+    transition(application, S.WITHDRAWN, actor.id)
+    for appointment in upcoming(application):
+        appointment.status = AppointmentStatus.CANCELLED_BY_COACH  # never uses the allowance
+        appointment.cancelled_at = utcnow()
+        appointment.sequence += 1
+    db.session.commit()
+
+
+# -- coordinators ---------------------------------------------------------------------
+
+def queue() -> list[CoachingApplication]:
+    """Submitted applications, the longest waiting first."""
+    return list(db.session.execute(
+        select(CoachingApplication).where(CoachingApplication.status == S.SUBMITTED)
+        .order_by(CoachingApplication.submitted_at, CoachingApplication.id)
+    ).scalars())
+
+
+def coaches_with_caseload() -> list[tuple[User, int]]:
+    """Every coach with how many allocated or active clients they have, in one query."""
+    open_cases = (
+        select(CoachingApplication.coach_id, func.count(CoachingApplication.id).label("cases"))
+        .where(CoachingApplication.status.in_((S.ALLOCATED, S.ACTIVE)))
+        .group_by(CoachingApplication.coach_id).subquery()
+    )
+    rows = db.session.execute(
+        select(User, func.coalesce(open_cases.c.cases, 0))
+        .join(UserRole, UserRole.user_id == User.id)
+        .outerjoin(open_cases, open_cases.c.coach_id == User.id)
+        .where(UserRole.role == Role.COACH).order_by(User.full_name)
+    ).unique().all()
+    return [(coach, int(cases)) for coach, cases in rows]
+
+
+def find_coach(coach_id: int) -> User | None:
+    return next((coach for coach, _ in coaches_with_caseload() if coach.id == coach_id), None)
+
+
+def allocate(application: CoachingApplication, coach: User, actor: User) -> None:
+    application.coach_id = coach.id
+    transition(application, S.ALLOCATED, actor.id)
+    db.session.commit()
+    _tell(application.applicant, "A careers coach has been allocated to you",
+          "email/coaching_allocated.txt", application=application, coach=coach)
+
+
+def decline(application: CoachingApplication, reason: str, actor: User) -> None:
+    application.decline_reason = reason
+    transition(application, S.DECLINED, actor.id)
+    db.session.commit()
+    _tell(application.applicant, "Your application for careers coaching",
+          "email/coaching_declined.txt", application=application)
+
+
+# -- coaches ----------------------------------------------------------------------------
+
+def caseload(coach_id: int) -> list[CoachingApplication]:
+    return list(db.session.execute(
+        select(CoachingApplication)
+        .where(CoachingApplication.coach_id == coach_id,
+               CoachingApplication.status.in_((S.ALLOCATED, S.ACTIVE)))
+        .order_by(CoachingApplication.allocated_at)
+    ).scalars())
+
+
+def close(application: CoachingApplication, actor: User) -> None:
+    transition(application, S.CLOSED, actor.id)
+    db.session.commit()
+
+
+def add_note(application: CoachingApplication, author: User, body: str) -> None:
+    db.session.add(CoachNote(application_id=application.id, author_id=author.id, body=body))
+    db.session.commit()
+
+
+def notes_for(application: CoachingApplication) -> list[CoachNote]:
+    return list(db.session.execute(
+        select(CoachNote).where(CoachNote.application_id == application.id)
+        .order_by(CoachNote.created_at)
+    ).scalars())
+
+
+# -- appointments and the allowance -------------------------------------------------
+
+def appointments_of(application: CoachingApplication) -> list[Appointment]:
+    return list(db.session.execute(
+        select(Appointment).where(Appointment.application_id == application.id)
+        .order_by(Appointment.starts_at)
+    ).scalars())
+
+
+def upcoming(application: CoachingApplication) -> list[Appointment]:
+    now = utcnow()
+    return [a for a in appointments_of(application)
+            if a.status == AppointmentStatus.BOOKED and a.starts_at > now]
+
+
+def allowance(application: CoachingApplication) -> rules.Allowance:
+    return rules.Allowance(sum(a.uses_allowance for a in appointments_of(application)))
+
+
+def _clashes(coach_id: int, starts_at: dt.datetime, minutes: int,
+             ignore: int | None = None) -> bool:
+    ends_at = starts_at + dt.timedelta(minutes=minutes)
+    booked = db.session.execute(
+        select(Appointment).where(
+            Appointment.coach_id == coach_id, Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at < ends_at,
+            Appointment.starts_at > starts_at - dt.timedelta(hours=4))
+    ).scalars()
+    return any(a.id != ignore and a.starts_at + dt.timedelta(minutes=a.minutes) > starts_at
+               for a in booked)
+
+
+def book(application: CoachingApplication, coach: User, starts_at: dt.datetime, minutes: int,
+         format: str, where: str, now: dt.datetime) -> Appointment:
+    if application.status not in (S.ALLOCATED, S.ACTIVE):
+        raise BookingProblem("Appointments can be booked only for an allocated client")
+    if starts_at <= now:
+        raise BookingProblem("The appointment must be in the future")
+    if not allowance(application).can_book:
+        raise BookingProblem(f"All {rules.ALLOWANCE} appointments of this client's allowance "
+                             "are used or booked")
+    if _clashes(coach.id, starts_at, minutes):
+        raise BookingProblem("You already have an appointment at that time")
+    appointment = Appointment(application_id=application.id, coach_id=coach.id,
+                              starts_at=starts_at, minutes=minutes, format=format, where=where)
+    db.session.add(appointment)
+    if application.status == S.ALLOCATED:
+        transition(application, S.ACTIVE, coach.id)
+    db.session.commit()
+    _send_appointment(application, appointment, "Careers coaching appointment booked",
+                      "email/coaching_booked.txt")
+    return appointment
+
+
+def cancel_by_trainee(appointment: Appointment, application: CoachingApplication,
+                      reason: str, now: dt.datetime) -> None:
+    if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
+        raise BookingProblem("This appointment can no longer be cancelled here")
+    late = rules.is_late(appointment.starts_at, now)
+    if late and not reason.strip():
+        raise BookingProblem("Say why you are cancelling less than 24 hours before")
+    appointment.status = AppointmentStatus.CANCELLED_BY_TRAINEE
+    appointment.late, appointment.cancel_reason = late, reason
+    appointment.cancelled_at, appointment.sequence = now, appointment.sequence + 1
+    db.session.commit()
+    _send_appointment(application, appointment, "Careers coaching appointment cancelled",
+                      "email/coaching_cancelled.txt", cancelled=True)
+
+
+def cancel_by_coach(appointment: Appointment, application: CoachingApplication,
+                    now: dt.datetime) -> None:
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise BookingProblem("This appointment is not booked")
+    appointment.status = AppointmentStatus.CANCELLED_BY_COACH
+    appointment.cancelled_at, appointment.sequence = now, appointment.sequence + 1
+    db.session.commit()
+    _send_appointment(application, appointment, "Careers coaching appointment cancelled",
+                      "email/coaching_cancelled.txt", cancelled=True)
+
+
+def waive(appointment: Appointment) -> None:
+    """Give a late cancellation back to the trainee's allowance."""
+    if appointment.status == AppointmentStatus.CANCELLED_BY_TRAINEE and appointment.late:
+        appointment.waived = True
+        db.session.commit()
+
+
+def record_attendance(appointment: Appointment, attended: bool, now: dt.datetime) -> None:
+    if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.ATTENDED,
+                                  AppointmentStatus.DID_NOT_ATTEND):
+        raise BookingProblem("A cancelled appointment cannot be marked")
+    if appointment.starts_at > now:
+        raise BookingProblem("Attendance can be recorded once the appointment has started")
+    appointment.status = (AppointmentStatus.ATTENDED if attended
+                          else AppointmentStatus.DID_NOT_ATTEND)
+    db.session.commit()
+
+
+def find_appointment(application: CoachingApplication, appointment_id: int) -> Appointment | None:
+    found = db.session.get(Appointment, appointment_id)
+    return found if found is not None and found.application_id == application.id else None
+
+
+# -- emails ---------------------------------------------------------------------------
+
+def _tell(person: User, subject: str, template: str, **context: object) -> None:
+    body = render_template(template, person=person,
+                           link=url_for("coaching.apply", _external=True), **context)
+    send_email(person.email, subject, body)
+
+
+def _send_appointment(application: CoachingApplication, appointment: Appointment,
+                      subject: str, template: str, *, cancelled: bool = False) -> None:
+    coach = application.coach
+    ics = appointment_ics(appointment, coach.full_name if coach else "your coach",
+                          cancelled=cancelled)
+    body = render_template(template, person=application.applicant, appointment=appointment,
+                           coach=coach, starts=rules.in_uk(appointment.starts_at),
+                           link=url_for("coaching.application", application_id=application.id,
+                                        _external=True))
+    attachment = ("appointment.ics", ics, "text", "calendar")
+    for person in (application.applicant, coach):
+        if person is not None:
+            send_email(person.email, subject, body, (attachment,))

@@ -1,0 +1,143 @@
+"""The trainee's side: apply with the plan attached, follow it, cancel appointments."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from careers_app.coaching import bp, rules, service
+from careers_app.coaching.calendar import appointment_ics
+from careers_app.coaching.forms import ApplicationForm, CancelForm
+from careers_app.coaching.models import ApplicationStatus, CoachingApplication
+from careers_app.db import utcnow
+from careers_app.forms import BaseForm, rerender_on_csrf_failure
+from careers_app.plans.downloads import attachment
+from careers_app.security import Role, roles_required
+
+
+def _own(application_id: int) -> CoachingApplication:
+    found = service.find_own(current_user.id, application_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _answers(form: ApplicationForm) -> service.ApplicationAnswers:
+    values = {item.name: form[item.name].data for item in fields(service.ApplicationAnswers)}
+    values = {k: (v if isinstance(v, bool) else (v or "")) for k, v in values.items()}
+    return service.ApplicationAnswers(**values)
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+@rerender_on_csrf_failure
+def apply() -> str | Response:
+    current = service.open_application(current_user.id)
+    if current is not None and current.status != ApplicationStatus.DRAFT:
+        return redirect(url_for(".application", application_id=current.id))
+    form = ApplicationForm(obj=current, data=None if current else {
+        "professional_group": current_user.professional_group,
+        "region": current_user.region})
+    if form.validate_on_submit():
+        draft = current or service.start_or_resume(current_user)
+        service.save_answers(draft, _answers(form))
+        action = request.form.get("action", "save")
+        if action == "attach":
+            service.attach_plan(draft, current_user, current_app.extensions["modules"])
+            flash("A copy of your action plan as it is now is attached.", "success")
+            return redirect(url_for(".apply") + "#plan")
+        if action == "submit":
+            problems = service.submission_problems(draft)
+            if not problems:
+                service.submit(draft, current_user)
+                return redirect(url_for(".application", application_id=draft.id, sent=1))
+            for name, message in problems.items():
+                form[name].errors = [message]
+            current = draft
+        else:
+            flash("Your application is saved. You can finish it later.", "success")
+            return redirect(url_for(".apply"))
+    return render_template("coaching/apply.html", form=form, application=current,
+                           ineligible=_ineligible(form))
+
+
+def _ineligible(form: ApplicationForm) -> bool:
+    return any(form[name].errors for name in ("region", "stage"))
+
+
+@bp.get("/applications/<id:application_id>")
+@roles_required(Role.TRAINEE)
+def application(application_id: int) -> str:
+    found = _own(application_id)
+    return render_template(
+        "coaching/application.html", application=found, just_sent=request.args.get("sent"),
+        appointments=service.appointments_of(found), allowance=service.allowance(found),
+        now=utcnow(), form=BaseForm(), reply_days=rules.REPLY_WITHIN_DAYS)
+
+
+@bp.post("/applications/<id:application_id>/withdraw")
+@roles_required(Role.TRAINEE)
+def withdraw(application_id: int) -> Response:
+    found = _own(application_id)
+    if BaseForm().validate_on_submit() and found.status in (
+            ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.ALLOCATED,
+            ApplicationStatus.ACTIVE):
+        service.withdraw(found, current_user)
+        flash("Your application is withdrawn. You can apply again at any time.", "success")
+    return redirect(url_for(".application", application_id=found.id))
+
+
+@bp.get("/applications/<id:application_id>/plan.pdf")
+@roles_required(Role.TRAINEE, Role.COACH, Role.COORDINATOR)
+def attached_plan(application_id: int) -> Response:
+    """The copy attached to the application: for its owner, its coach and coordinators."""
+    found = service.find_any(application_id)
+    allowed = found is not None and (
+        found.user_id == current_user.id
+        or (found.coach_id == current_user.id and current_user.has_role(Role.COACH))
+        or (current_user.has_role(Role.COORDINATOR) and found.status != ApplicationStatus.DRAFT))
+    if not allowed or found.snapshot is None:
+        abort(404)
+    return attachment(found.snapshot.pdf, found.applicant.full_name, "action-plan", "pdf")
+
+
+@bp.get("/applications/<id:application_id>/appointments/<id:appointment_id>.ics")
+@roles_required(Role.TRAINEE)
+def appointment_calendar(application_id: int, appointment_id: int) -> Response:
+    found = _own(application_id)
+    appointment = service.find_appointment(found, appointment_id)
+    if appointment is None:
+        abort(404)
+    cancelled = appointment.status != "booked"
+    body = appointment_ics(appointment, found.coach.full_name if found.coach else "your coach",
+                           cancelled=cancelled)
+    return attachment(body, current_user.full_name, "coaching-appointment", "ics")
+
+
+@bp.route("/applications/<id:application_id>/appointments/<id:appointment_id>/cancel",
+          methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+@rerender_on_csrf_failure
+def cancel(application_id: int, appointment_id: int) -> str | Response:
+    found = _own(application_id)
+    appointment = service.find_appointment(found, appointment_id)
+    if appointment is None:
+        abort(404)
+    now = utcnow()
+    late = rules.is_late(appointment.starts_at, now)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            service.cancel_by_trainee(appointment, found, form.reason.data or "", now)
+        except service.BookingProblem as problem:
+            form.reason.errors = [str(problem)]
+        else:
+            flash("Your appointment is cancelled. Your coach has been told." if not late else
+                  "Your appointment is cancelled. Because it was less than 24 hours away it "
+                  "counts as used unless your coach gives it back.", "success")
+            return redirect(url_for(".application", application_id=found.id))
+    return render_template("coaching/cancel.html", application=found, appointment=appointment,
+                           late=late, form=form, starts=rules.in_uk(appointment.starts_at))

@@ -1,0 +1,377 @@
+"""Applying, the queue, the caseload, appointments, the allowance and who sees what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from icalendar import Calendar
+from pypdf import PdfReader
+from sqlalchemy import update
+
+from careers_app.coaching.models import Appointment, CoachingApplication
+from careers_app.coaching.rules import in_uk
+from careers_app.db import utcnow
+from careers_app.extensions import db
+from careers_app.mail import outbox
+from careers_app.security import Role
+from tests.coaching_steps import APPLICATION, apply, appointments, booking, only_application
+from tests.planning import SCAN3, answer, typical_plan
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+@pytest.fixture
+def people(app, make_user, sign_in):
+    """Signed-in clients for a trainee, a coordinator and two coaches."""
+    accounts = {
+        "trainee": ("t@example.org", "Alex Trainee", ()),
+        "coordinator": ("co@example.org", "Chris Coordinator", (Role.COORDINATOR,)),
+        "coach": ("coach@example.org", "Sam Coach", (Role.COACH,)),
+        "other_coach": ("coach2@example.org", "Jo Other", (Role.COACH,)),
+    }
+    found = {}
+    for key, (email, name, roles) in accounts.items():
+        found[f"{key}_user"] = make_user(email, full_name=name, roles=roles)
+        found[key] = app.test_client()
+        sign_in(email, test_client=found[key])
+    return found
+
+
+def allocated(app, people):
+    assert apply(people["trainee"]).status_code == 302
+    application = only_application(app)
+    people["coordinator"].post(f"/coaching/queue/{application.id}", data={
+        "action": "allocate", "allocate-coach": str(people["coach_user"].id)})
+    return only_application(app)
+
+
+def test_applying_saves_a_draft_then_submits_with_a_confirmation_and_email(app, people):
+    trainee = people["trainee"]
+    page = text_of(trainee.get("/coaching/apply"))
+    assert "Apply for 1-2-1 careers coaching" in page
+    response = trainee.post("/coaching/apply", data={
+        "current_post": "F2 in Croydon", "hopes": "Half written", "action": "save"})
+    assert response.status_code == 302
+    page = text_of(trainee.get("/coaching/apply"))
+    assert 'value="F2 in Croydon"' in page and "Half written" in page
+    assert only_application(app).status == "draft"
+
+    response = apply(trainee)
+    application = only_application(app)
+    assert application.status == "submitted"
+    confirmation = text_of(trainee.get(response.headers["Location"]))
+    assert "Application sent" in confirmation and "within 14 days" in confirmation
+    with app.app_context():
+        assert [m["Subject"] for m in outbox()] == [
+            "We have your application for careers coaching"]
+    # One open application at a time: applying again shows the one already sent.
+    again = trainee.get("/coaching/apply")
+    assert again.status_code == 302 and f"/applications/{application.id}" in again.headers[
+        "Location"]
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"region": "elsewhere"}, "NHS England workforce, training and education team"),
+    ({"region": "kss", "stage": "foundation"}, "own professional support and wellbeing service"),
+    ({"training_number": ""}, "Enter your training number, or choose a workforce scheme"),
+    ({"professional_group": "workforce_scheme", "training_number": ""},
+     "Choose the workforce scheme you are on"),
+    ({"consent": ""}, "Confirm that the coordinator and your coach may read"),
+    ({"hopes": ""}, "Say what you would like from coaching"),
+])
+def test_an_ineligible_or_incomplete_application_says_why_and_keeps_what_was_typed(
+        app, people, changes, message):
+    response = apply(people["trainee"], **changes)
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "There is a problem" in page and message in page
+    assert 'value="ST3 in paediatrics"' in page
+    assert only_application(app).status == "draft"
+
+
+def test_workforce_scheme_without_a_training_number_is_eligible(app, people):
+    apply(people["trainee"], professional_group="workforce_scheme", training_number="",
+          workforce_scheme="retainer")
+    assert only_application(app).status == "submitted"
+
+
+def test_the_attached_plan_is_a_snapshot_unchanged_by_later_edits(app, people):
+    trainee = people["trainee"]
+    typical_plan(app, people["trainee_user"].id)
+    trainee.post("/coaching/apply", data={**APPLICATION, "action": "attach"})
+    application = only_application(app)
+    assert application.snapshot_id is not None
+    before = trainee.get(f"/coaching/applications/{application.id}/plan.pdf").data
+    assert before.startswith(b"%PDF")
+    answer(app, people["trainee_user"].id, SCAN3, "your-decision", {"first-choice": "Surgery"})
+    apply(trainee)
+    application = only_application(app)
+    people["coordinator"].post(f"/coaching/queue/{application.id}", data={
+        "action": "allocate", "allocate-coach": str(people["coach_user"].id)})
+    for client in (trainee, people["coordinator"], people["coach"]):
+        assert client.get(f"/coaching/applications/{application.id}/plan.pdf").data == before
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(before)).pages)
+    assert "General practice" in text and "Surgery" not in text
+    assert people["other_coach"].get(
+        f"/coaching/applications/{application.id}/plan.pdf").status_code == 404
+
+
+def test_the_queue_is_oldest_first_flags_old_ones_and_is_for_coordinators(app, people,
+                                                                          make_user, sign_in):
+    apply(people["trainee"])
+    make_user("b@example.org", full_name="Bea Later")
+    later = app.test_client()
+    sign_in("b@example.org", test_client=later)
+    apply(later)
+    with app.app_context():
+        db.session.execute(update(CoachingApplication)
+                           .where(CoachingApplication.user_id == people["trainee_user"].id)
+                           .values(submitted_at=utcnow() - dt.timedelta(days=15)))
+        db.session.commit()
+    page = text_of(people["coordinator"].get("/coaching/queue"))
+    assert page.index("Alex Trainee") < page.index("Bea Later")
+    assert page.count("Over 14 days") == 1
+    for who in ("trainee", "coach"):
+        assert people[who].get("/coaching/queue").status_code == 403
+
+
+def test_allocation_lists_caseloads_and_tells_the_trainee_the_coachs_name(app, people):
+    apply(people["trainee"])
+    application = only_application(app)
+    review = text_of(people["coordinator"].get(f"/coaching/queue/{application.id}"))
+    assert "Sam Coach (0 open cases)" in review and "Jo Other (0 open cases)" in review
+    allocated_now = people["coordinator"].post(f"/coaching/queue/{application.id}", data={
+        "action": "allocate", "allocate-coach": str(people["coach_user"].id)})
+    assert allocated_now.status_code == 302
+    assert only_application(app).status == "allocated"
+    with app.app_context():
+        message = outbox()[-1]
+    assert "Sam Coach will be your careers coach" in message.get_content()
+    page = text_of(people["trainee"].get(f"/coaching/applications/{application.id}"))
+    assert "Coach allocated" in page and "Sam Coach" in page and "0 of 3 used" in page
+    assert "Alex Trainee" in text_of(people["coach"].get("/coaching/caseload"))
+
+
+def test_declined_and_withdrawn_as_the_trainee_sees_them(app, people):
+    apply(people["trainee"])
+    application = only_application(app)
+    response = people["coordinator"].post(f"/coaching/queue/{application.id}", data={
+        "action": "decline", "decline-reason": "You are in your first month of F1."})
+    assert response.status_code == 302
+    page = text_of(people["trainee"].get(f"/coaching/applications/{application.id}"))
+    assert "Declined" in page and "You are in your first month of F1." in page
+    assert "apply again" in page
+    with app.app_context():
+        assert "You are in your first month of F1." in outbox()[-1].get_content()
+
+    apply(people["trainee"])  # a new application is allowed once the last is finished
+    with app.app_context():
+        newest = db.session.execute(db.select(CoachingApplication).order_by(
+            CoachingApplication.id.desc())).scalars().first().id
+    people["trainee"].post(f"/coaching/applications/{newest}/withdraw")
+    page = text_of(people["trainee"].get(f"/coaching/applications/{newest}"))
+    assert "Withdrawn" in page and "You withdrew this application" in page
+
+
+def test_declining_needs_a_reason(app, people):
+    apply(people["trainee"])
+    application = only_application(app)
+    response = people["coordinator"].post(f"/coaching/queue/{application.id}", data={
+        "action": "decline", "decline-reason": ""})
+    assert "Give a reason the trainee will read" in text_of(response)
+    assert only_application(app).status == "submitted"
+
+
+def test_coach_pages_refuse_others_and_another_coachs_client_is_404(app, people):
+    application = allocated(app, people)
+    for who in ("trainee", "coordinator"):
+        assert people[who].get("/coaching/caseload").status_code == 403
+        assert people[who].get(f"/coaching/caseload/{application.id}").status_code == 403
+    assert people["other_coach"].get(f"/coaching/caseload/{application.id}").status_code == 404
+    assert people["other_coach"].post(f"/coaching/caseload/{application.id}/close").status_code \
+        == 404
+    assert people["coach"].get(f"/coaching/caseload/{application.id}").status_code == 200
+
+
+def test_another_trainee_gets_404_for_an_application(app, people, make_user, sign_in):
+    apply(people["trainee"])
+    application = only_application(app)
+    make_user("b@example.org")
+    other = app.test_client()
+    sign_in("b@example.org", test_client=other)
+    assert other.get(f"/coaching/applications/{application.id}").status_code == 404
+    assert other.post(f"/coaching/applications/{application.id}/withdraw").status_code == 404
+    assert only_application(app).status == "submitted"
+
+
+def test_booking_sends_the_ics_and_a_fourth_booking_is_refused(app, people):
+    application = allocated(app, people)
+    coach, url = people["coach"], f"/coaching/caseload/{application.id}"
+    start = utcnow() + dt.timedelta(days=7)
+    for day in range(3):
+        response = coach.post(url, data=booking(start + dt.timedelta(days=day)))
+        assert response.status_code == 302, text_of(response)[-600:]
+    assert only_application(app).status == "active"
+    with app.app_context():
+        booked = outbox()[-1]
+    ics = next(part for part in booked.iter_attachments()).get_content()
+    event = Calendar.from_ical(ics).walk("VEVENT")[0]
+    assert Calendar.from_ical(ics)["method"] == "REQUEST"
+    assert event.decoded("dtstart") == appointments(app)[-1].starts_at
+    page = text_of(coach.get(url))
+    assert "3 of 3 used" in page and "All 3 appointments are used or booked" in page
+    refused = coach.post(url, data=booking(start + dt.timedelta(days=5)))
+    assert "All 3 appointments of this client" in text_of(refused)
+    assert len(appointments(app)) == 3
+
+
+@pytest.mark.parametrize(("form", "message"), [
+    ({"book-time": "25:00"}, "Enter a time between 00:00 and 23:59"),
+    ({"book-day--day": "28", "book-day--month": "3", "book-day--year": "2027",
+      "book-time": "01:30"}, "does not happen on 28 March 2027"),
+    ({"book-day--day": "31", "book-day--month": "10", "book-day--year": "2027",
+      "book-time": "01:30"}, "happens twice on 31 October 2027"),
+    ({"book-day--day": "1", "book-day--month": "1", "book-day--year": "2020"},
+     "The appointment must be in the future"),
+    ({"book-day--day": "30", "book-day--month": "2"}, "Date must be a real date"),
+    ({"book-minutes": "500"}, "The length must be from 15 to 180 minutes"),
+])
+def test_bad_bookings_are_refused_with_a_message_and_what_was_typed(app, people, form, message):
+    application = allocated(app, people)
+    if "2027" in form.get("book-day--year", "") and utcnow().year > 2027:
+        pytest.fail("the clock-change dates in this test need moving forward")
+    response = people["coach"].post(f"/coaching/caseload/{application.id}",
+                                    data=booking(utcnow() + dt.timedelta(days=3), **form))
+    page = text_of(response)
+    assert response.status_code == 200 and message in page, page[-800:]
+    assert f'value="{form.get("book-time", "")}"' in page or "book-time" not in form
+    assert appointments(app) == []
+
+
+def test_overlapping_appointments_for_one_coach_are_refused(app, people, make_user, sign_in):
+    first = allocated(app, people)
+    start = (utcnow() + dt.timedelta(days=4)).replace(minute=0, second=0, microsecond=0)
+    people["coach"].post(f"/coaching/caseload/{first.id}", data=booking(start))
+    make_user("b@example.org", full_name="Bea")
+    other = app.test_client()
+    sign_in("b@example.org", test_client=other)
+    apply(other)
+    with app.app_context():
+        second = db.session.execute(db.select(CoachingApplication.id).where(
+            CoachingApplication.id != first.id)).scalar_one()
+    people["coordinator"].post(f"/coaching/queue/{second}", data={
+        "action": "allocate", "allocate-coach": str(people["coach_user"].id)})
+    clash = people["coach"].post(f"/coaching/caseload/{second}",
+                                 data=booking(start + dt.timedelta(minutes=30)))
+    assert "You already have an appointment at that time" in text_of(clash)
+    after = people["coach"].post(f"/coaching/caseload/{second}",
+                                 data=booking(start + dt.timedelta(minutes=60)))
+    assert after.status_code == 302
+
+
+def set_start(app, appointment_id: int, starts_at: dt.datetime) -> None:
+    with app.app_context():
+        db.session.execute(update(Appointment).where(Appointment.id == appointment_id)
+                           .values(starts_at=starts_at))
+        db.session.commit()
+
+
+def test_late_cancellation_needs_a_reason_uses_the_allowance_until_waived(app, people):
+    application = allocated(app, people)
+    people["coach"].post(f"/coaching/caseload/{application.id}",
+                         data=booking(utcnow() + dt.timedelta(days=3)))
+    (appointment,) = appointments(app)
+    set_start(app, appointment.id, utcnow() + dt.timedelta(hours=23, minutes=59))
+    trainee, base = people["trainee"], f"/coaching/applications/{application.id}"
+    policy = text_of(trainee.get(f"{base}/appointments/{appointment.id}/cancel"))
+    assert "Less than 24 hours’ notice" in policy
+    refused = trainee.post(f"{base}/appointments/{appointment.id}/cancel", data={"reason": ""})
+    assert "Say why you are cancelling less than 24 hours before" in text_of(refused)
+    trainee.post(f"{base}/appointments/{appointment.id}/cancel", data={"reason": "On call"})
+    assert appointments(app)[0].late
+    assert "1 of 3 used" in text_of(trainee.get(base))
+    with app.app_context():
+        cancelled = outbox()[-1]
+    ics = Calendar.from_ical(next(cancelled.iter_attachments()).get_content())
+    assert ics["method"] == "CANCEL"
+    uid = str(ics.walk("VEVENT")[0]["uid"])
+    assert uid == f"coaching-appointment-{appointment.id}@careers-app.plan"
+    download = trainee.get(f"{base}/appointments/{appointment.id}.ics")
+    assert Calendar.from_ical(download.data)["method"] == "CANCEL"
+
+    people["coach"].post(
+        f"/coaching/caseload/{application.id}/appointments/{appointment.id}/waive")
+    assert "0 of 3 used" in text_of(trainee.get(base))
+
+
+def test_cancelling_24_hours_and_a_minute_ahead_loses_nothing(app, people):
+    application = allocated(app, people)
+    people["coach"].post(f"/coaching/caseload/{application.id}",
+                         data=booking(utcnow() + dt.timedelta(days=3)))
+    (appointment,) = appointments(app)
+    set_start(app, appointment.id, utcnow() + dt.timedelta(hours=24, minutes=1))
+    base = f"/coaching/applications/{application.id}"
+    response = people["trainee"].post(f"{base}/appointments/{appointment.id}/cancel",
+                                      data={"reason": ""})
+    assert response.status_code == 302
+    assert not appointments(app)[0].late
+    assert "0 of 3 used" in text_of(people["trainee"].get(base))
+
+
+def test_a_cancellation_by_the_coach_never_uses_the_allowance(app, people):
+    application = allocated(app, people)
+    people["coach"].post(f"/coaching/caseload/{application.id}",
+                         data=booking(utcnow() + dt.timedelta(hours=30)))
+    (appointment,) = appointments(app)
+    set_start(app, appointment.id, utcnow() + dt.timedelta(hours=2))
+    people["coach"].post(
+        f"/coaching/caseload/{application.id}/appointments/{appointment.id}/cancel")
+    assert appointments(app)[0].status == "cancelled_by_coach"
+    assert "0 of 3 used" in text_of(people["trainee"].get(
+        f"/coaching/applications/{application.id}"))
+
+
+def test_the_trainee_sees_upcoming_appointments_in_uk_time(app, people):
+    application = allocated(app, people)
+    when = utcnow() + dt.timedelta(days=10)
+    people["coach"].post(f"/coaching/caseload/{application.id}", data=booking(when))
+    local = in_uk(appointments(app)[0].starts_at)
+    page = text_of(people["trainee"].get(f"/coaching/applications/{application.id}"))
+    assert f"{local.day} {local:%B %Y} at {local:%H:%M}" in page
+    assert "Add to calendar (.ics)" in page and "Cancel or rearrange" in page
+
+
+def test_coach_notes_never_reach_the_trainee(app, people):
+    marker = "PRIVATE-NOTE-MARKER-7f3a"
+    typical_plan(app, people["trainee_user"].id)
+    people["trainee"].post("/coaching/apply", data={**APPLICATION, "action": "attach"})
+    application = allocated(app, people)
+    people["coach"].post(f"/coaching/caseload/{application.id}",
+                         data={"action": "note", "note-body": marker})
+    assert marker in text_of(people["coach"].get(f"/coaching/caseload/{application.id}"))
+    trainee = people["trainee"]
+    for url in (f"/coaching/applications/{application.id}", "/plan/", "/dashboard",
+                "/coaching/apply", "/plan/shares/", "/plan/shares/log"):
+        response = trainee.get(url, follow_redirects=True)
+        assert marker not in response.get_data(as_text=True), url
+    for url in (f"/coaching/applications/{application.id}/plan.pdf", "/plan/pdf"):
+        data = trainee.get(url).data
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+        assert marker not in text and marker.encode() not in data, url
+    with app.app_context():
+        assert all(marker not in m.get_content() for m in outbox()
+                   if m.get_content_maintype() == "text")
+    assert marker not in text_of(people["other_coach"].get(
+        f"/coaching/caseload/{application.id}"))
+
+
+def test_closing_a_case_takes_it_off_the_caseload(app, people):
+    application = allocated(app, people)
+    assert people["coach"].post(f"/coaching/caseload/{application.id}/close").status_code == 302
+    assert only_application(app).status == "closed"
+    assert "You have no clients at the moment" in text_of(people["coach"].get("/coaching/caseload"))
