@@ -375,3 +375,43 @@ def test_closing_a_case_takes_it_off_the_caseload(app, people):
     assert people["coach"].post(f"/coaching/caseload/{application.id}/close").status_code == 302
     assert only_application(app).status == "closed"
     assert "You have no clients at the moment" in text_of(people["coach"].get("/coaching/caseload"))
+
+
+def test_coordinators_read_coach_notes(app, people):
+    application = allocated(app, people)
+    people["coach"].post(f"/coaching/caseload/{application.id}",
+                         data={"action": "note", "note-body": "Considering a career break"})
+    page = text_of(people["coordinator"].get(f"/coaching/queue/{application.id}"))
+    assert "Considering a career break" in page
+
+
+NUL = "a\x00b"
+HUGE = "z" * 300_000
+
+
+def test_nasty_input_on_every_coaching_form_never_gives_a_server_error(app, people):
+    for field in ("current_post", "training_number", "hopes", "availability", "stage",
+                  "region", "professional_group", "preferred_format", "workforce_scheme"):
+        for value in (NUL, HUGE, "<script>x</script>"):
+            response = people["trainee"].post("/coaching/apply", data={
+                **APPLICATION, field: value, "action": "submit"})
+            assert response.status_code in (200, 302), (field, response.status_code)
+            if response.status_code == 302:
+                # It went through: withdraw it so the next post starts from a new draft.
+                application = only_application(app)
+                people["trainee"].post(f"/coaching/applications/{application.id}/withdraw")
+                with app.app_context():
+                    db.session.execute(db.delete(CoachingApplication))
+                    db.session.commit()
+    application = allocated(app, people)
+    coach, url = people["coach"], f"/coaching/caseload/{application.id}"
+    start = utcnow() + dt.timedelta(days=2)
+    for field in ("book-time", "book-minutes", "book-format", "book-where", "book-day--day",
+                  "book-day--year"):
+        for value in (NUL, HUGE, "-1", "99999999999999999999999"):
+            response = coach.post(url, data=booking(start, **{field: value}))
+            assert response.status_code in (200, 302), (field, value[:10], response.status_code)
+    for value in (NUL, HUGE):
+        assert coach.post(url, data={"action": "note", "note-body": value}).status_code == 200
+        assert people["coordinator"].post(f"/coaching/queue/{application.id}", data={
+            "action": "decline", "decline-reason": value}).status_code == 200

@@ -51,5 +51,6 @@ def review(application_id: int) -> str | Response:
         return redirect(url_for(".queue"))
     return render_template("coaching/review.html", application=found, waiting=waiting,
                            allocate_form=allocate_form, decline_form=decline_form,
+                           notes=service.notes_for(found),
                            days=rules.days_waiting(found.submitted_at, utcnow())
                            if found.submitted_at else 0)
