@@ -56,7 +56,7 @@ class DeclineForm(BaseForm):
 
 class BookingForm(BaseForm):
     day = DatePartsField("Date")
-    time = StringField("Start time (UK time)", validators=[
+    time = StringField("Start time", validators=[
         DataRequired(message="Enter a start time, for example 14:30"), _limit(5, "The time")])
     minutes = IntegerField("Length in minutes", default=60, validators=[
         DataRequired(message="Enter the length in minutes"),

@@ -48,7 +48,7 @@ def apply() -> str | Response:
         if action == "attach":
             service.attach_plan(draft, current_user, current_app.extensions["modules"])
             flash("A copy of your action plan as it is now is attached.", "success")
-            return redirect(url_for(".apply") + "#plan")
+            return redirect(url_for(".apply"))
         if action == "submit":
             problems = service.submission_problems(draft)
             if not problems:
