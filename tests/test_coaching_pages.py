@@ -415,3 +415,30 @@ def test_nasty_input_on_every_coaching_form_never_gives_a_server_error(app, peop
         assert coach.post(url, data={"action": "note", "note-body": value}).status_code == 200
         assert people["coordinator"].post(f"/coaching/queue/{application.id}", data={
             "action": "decline", "decline-reason": value}).status_code == 200
+
+
+def test_moving_an_appointment_updates_the_same_calendar_event(app, people):
+    application = allocated(app, people)
+    people["coach"].post(f"/coaching/caseload/{application.id}",
+                         data=booking(utcnow() + dt.timedelta(days=5)))
+    (appointment,) = appointments(app)
+    url = f"/coaching/caseload/{application.id}/appointments/{appointment.id}/move"
+    new_time = in_uk(utcnow() + dt.timedelta(days=9))
+    form = {"day--day": str(new_time.day), "day--month": str(new_time.month),
+            "day--year": str(new_time.year), "time": "10:15"}
+    refused = people["coach"].post(url, data={**form, "time": "10:75"})
+    assert "Enter a time between 00:00 and 23:59" in text_of(refused)
+    assert 'value="10:75"' in text_of(refused)
+    assert people["coach"].post(url, data=form).status_code == 302
+    moved = appointments(app)[0]
+    assert in_uk(moved.starts_at).strftime("%H:%M") == "10:15" and moved.sequence == 1
+    with app.app_context():
+        changed = outbox()[-1]
+    assert changed["Subject"] == "Careers coaching appointment changed"
+    ics = Calendar.from_ical(next(changed.iter_attachments()).get_content())
+    event = ics.walk("VEVENT")[0]
+    assert ics["method"] == "REQUEST" and int(event["sequence"]) == 1
+    assert str(event["uid"]) == f"coaching-appointment-{appointment.id}@careers-app.plan"
+    assert "1 of 3 used" in text_of(people["trainee"].get(
+        f"/coaching/applications/{application.id}"))
+    assert people["other_coach"].get(url).status_code == 404

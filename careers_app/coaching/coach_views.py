@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from careers_app.coaching import bp, rules, service
-from careers_app.coaching.forms import BookingForm, NoteForm
+from careers_app.coaching.forms import BookingForm, MoveForm, NoteForm
 from careers_app.coaching.models import Appointment, CoachingApplication
 from careers_app.db import utcnow
 from careers_app.forms import BaseForm, rerender_on_csrf_failure
@@ -97,6 +97,35 @@ def change_appointment(application_id: int, appointment_id: int, change: str) ->
         except service.BookingProblem as problem:
             flash(str(problem), "warning")
     return redirect(url_for(".client", application_id=found.id) + "#appointments")
+
+
+@bp.route("/caseload/<id:application_id>/appointments/<id:appointment_id>/move",
+          methods=["GET", "POST"])
+@roles_required(Role.COACH)
+@rerender_on_csrf_failure
+def move_appointment(application_id: int, appointment_id: int) -> str | Response:
+    found = _client(application_id)
+    appointment = _appointment(found, appointment_id)
+    local = rules.in_uk(appointment.starts_at)
+    form = MoveForm(data={"day": local.date(), "time": f"{local:%H:%M}"})
+    if form.validate_on_submit():
+        starts = parse_time(form.time.data)
+        if starts is None:
+            form.time.errors = ["Enter a time between 00:00 and 23:59, for example 14:30"]
+        else:
+            try:
+                service.reschedule(appointment, found,
+                                   rules.uk_to_utc(form.day.data, starts), utcnow())
+            except rules.TimeProblem as problem:
+                form.time.errors = [str(problem)]
+            except service.BookingProblem as problem:
+                form.day.errors = [str(problem)]
+            else:
+                flash("The appointment has moved. The trainee has been sent the new time.",
+                      "success")
+                return redirect(url_for(".client", application_id=found.id) + "#appointments")
+    return render_template("coaching/move.html", application=found, appointment=appointment,
+                           form=form)
 
 
 @bp.post("/caseload/<id:application_id>/close")

@@ -71,6 +71,16 @@ class BookingForm(BaseForm):
             raise ValidationError("Enter the date of the appointment")
 
 
+class MoveForm(BaseForm):
+    day = DatePartsField("New date")
+    time = StringField("New start time", validators=[
+        DataRequired(message="Enter a start time, for example 14:30"), _limit(5, "The time")])
+
+    def validate_day(self, field: DatePartsField) -> None:
+        if field.data is None:
+            raise ValidationError("Enter the new date")
+
+
 class CancelForm(BaseForm):
     reason = TextAreaField("Reason", validators=[Optional(), _limit(2000, "The reason")])
 

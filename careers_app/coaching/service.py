@@ -276,6 +276,21 @@ def book(application: CoachingApplication, coach: User, starts_at: dt.datetime, 
     return appointment
 
 
+def reschedule(appointment: Appointment, application: CoachingApplication,
+               starts_at: dt.datetime, now: dt.datetime) -> None:
+    """Move a booked appointment; calendars update the same event (same UID, next SEQUENCE)."""
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise BookingProblem("Only a booked appointment can be moved")
+    if starts_at <= now:
+        raise BookingProblem("The appointment must be in the future")
+    if _clashes(appointment.coach_id, starts_at, appointment.minutes, ignore=appointment.id):
+        raise BookingProblem("You already have an appointment at that time")
+    appointment.starts_at, appointment.sequence = starts_at, appointment.sequence + 1
+    db.session.commit()
+    _send_appointment(application, appointment, "Careers coaching appointment changed",
+                      "email/coaching_changed.txt")
+
+
 def cancel_by_trainee(appointment: Appointment, application: CoachingApplication,
                       reason: str, now: dt.datetime) -> None:
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
