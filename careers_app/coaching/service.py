@@ -67,13 +67,6 @@ def open_application(user_id: int) -> CoachingApplication | None:
     ).scalars().first()
 
 
-def applications_of(user_id: int) -> list[CoachingApplication]:
-    return list(db.session.execute(
-        select(CoachingApplication).where(CoachingApplication.user_id == user_id)
-        .order_by(CoachingApplication.created_at.desc())
-    ).scalars())
-
-
 def find_own(user_id: int, application_id: int) -> CoachingApplication | None:
     found = db.session.get(CoachingApplication, application_id)
     return found if found is not None and found.user_id == user_id else None
@@ -172,10 +165,6 @@ def coaches_with_caseload() -> list[tuple[User, int]]:
         .where(UserRole.role == Role.COACH).order_by(User.full_name)
     ).unique().all()
     return [(coach, int(cases)) for coach, cases in rows]
-
-
-def find_coach(coach_id: int) -> User | None:
-    return next((coach for coach, _ in coaches_with_caseload() if coach.id == coach_id), None)
 
 
 def allocate(application: CoachingApplication, coach: User, actor: User) -> None:
