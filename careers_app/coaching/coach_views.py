@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -39,6 +40,28 @@ def parse_time(text: str) -> dt.time | None:
     return dt.time(hour, minute) if 0 <= hour < 24 and 0 <= minute < 60 else None
 
 
+def _scheduled(form: BookingForm | MoveForm,
+               act: Callable[[dt.datetime], object]) -> bool:
+    """Turn the form's UK date and time into a UTC moment and ``act`` on it.
+
+    False, with the reason on the form's date or time, when the time is not a time, the
+    clocks skip or repeat it, or the service refuses the booking.
+    """
+    starts = parse_time(form.time.data)
+    if starts is None:
+        form.time.errors = ["Enter a time between 00:00 and 23:59, for example 14:30"]
+        return False
+    try:
+        act(rules.uk_to_utc(form.day.data, starts))
+    except rules.TimeProblem as problem:
+        form.time.errors = [str(problem)]
+        return False
+    except service.BookingProblem as problem:
+        form.day.errors = [str(problem)]
+        return False
+    return True
+
+
 @bp.get("/caseload")
 @roles_required(Role.COACH)
 def caseload() -> str:
@@ -53,23 +76,12 @@ def client(application_id: int) -> str | Response:
     booking = BookingForm(prefix="book")
     note = NoteForm(prefix="note")
     action = request.form.get("action")
-    if action == "book" and booking.validate_on_submit():
-        starts = parse_time(booking.time.data)
-        if starts is None:
-            booking.time.errors = ["Enter a time between 00:00 and 23:59, for example 14:30"]
-        else:
-            try:
-                starts_at = rules.uk_to_utc(booking.day.data, starts)
-                service.book(found, current_user, starts_at, booking.minutes.data,
-                             booking.format.data, booking.where.data or "", utcnow())
-            except rules.TimeProblem as problem:
-                booking.time.errors = [str(problem)]
-            except service.BookingProblem as problem:
-                booking.day.errors = [str(problem)]
-            else:
-                flash("The appointment is booked. The trainee has been sent the details.",
-                      "success")
-                return redirect(url_for(".client", application_id=found.id))
+    if action == "book" and booking.validate_on_submit() and _scheduled(
+            booking, lambda starts_at: service.book(
+                found, current_user, starts_at, booking.minutes.data, booking.format.data,
+                booking.where.data or "", utcnow())):
+        flash("The appointment is booked. The trainee has been sent the details.", "success")
+        return redirect(url_for(".client", application_id=found.id))
     if action == "note" and note.validate_on_submit():
         service.add_note(found, current_user, note.body.data)
         flash("Your note is saved. Only you and the coordinators can read it.", "success")
@@ -108,22 +120,10 @@ def move_appointment(application_id: int, appointment_id: int) -> str | Response
     appointment = _appointment(found, appointment_id)
     local = rules.in_uk(appointment.starts_at)
     form = MoveForm(data={"day": local.date(), "time": f"{local:%H:%M}"})
-    if form.validate_on_submit():
-        starts = parse_time(form.time.data)
-        if starts is None:
-            form.time.errors = ["Enter a time between 00:00 and 23:59, for example 14:30"]
-        else:
-            try:
-                service.reschedule(appointment, found,
-                                   rules.uk_to_utc(form.day.data, starts), utcnow())
-            except rules.TimeProblem as problem:
-                form.time.errors = [str(problem)]
-            except service.BookingProblem as problem:
-                form.day.errors = [str(problem)]
-            else:
-                flash("The appointment has moved. The trainee has been sent the new time.",
-                      "success")
-                return redirect(url_for(".client", application_id=found.id) + "#appointments")
+    if form.validate_on_submit() and _scheduled(
+            form, lambda starts_at: service.reschedule(appointment, found, starts_at, utcnow())):
+        flash("The appointment has moved. The trainee has been sent the new time.", "success")
+        return redirect(url_for(".client", application_id=found.id) + "#appointments")
     return render_template("coaching/move.html", application=found, appointment=appointment,
                            form=form)
 
