@@ -42,6 +42,12 @@ def people(app, make_user, sign_in):
     return found
 
 
+def only_application_of(app, user_id: int) -> int:
+    with app.app_context():
+        return db.session.execute(db.select(CoachingApplication.id).where(
+            CoachingApplication.user_id == user_id)).scalar_one()
+
+
 def allocated(app, people):
     assert apply(people["trainee"]).status_code == 302
     application = only_application(app)
@@ -136,8 +142,12 @@ def test_the_queue_is_oldest_first_flags_old_ones_and_is_for_coordinators(app, p
     page = text_of(people["coordinator"].get("/coaching/queue"))
     assert page.index("Alex Trainee") < page.index("Bea Later")
     assert page.count("Over 14 days") == 1
+    oldest = only_application_of(app, people["trainee_user"].id)
     for who in ("trainee", "coach"):
         assert people[who].get("/coaching/queue").status_code == 403
+        assert people[who].get(f"/coaching/queue/{oldest}").status_code == 403
+        assert people[who].post(f"/coaching/queue/{oldest}", data={
+            "action": "decline", "decline-reason": "no"}).status_code == 403
 
 
 def test_allocation_lists_caseloads_and_tells_the_trainee_the_coachs_name(app, people):
