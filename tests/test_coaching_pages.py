@@ -452,3 +452,22 @@ def test_moving_an_appointment_updates_the_same_calendar_event(app, people):
     assert "1 of 3 used" in text_of(people["trainee"].get(
         f"/coaching/applications/{application.id}"))
     assert people["other_coach"].get(url).status_code == 404
+
+
+def test_attendance_is_recorded_once_the_appointment_has_started(app, people):
+    application = allocated(app, people)
+    url = f"/coaching/caseload/{application.id}"
+    people["coach"].post(url, data=booking(utcnow() + dt.timedelta(days=2)))
+    (appointment,) = appointments(app)
+    change = f"{url}/appointments/{appointment.id}"
+    early = people["coach"].post(f"{change}/attended", follow_redirects=True)
+    assert "Attendance can be recorded once the appointment has started" in text_of(early)
+    assert appointments(app)[0].status == "booked"
+    set_start(app, appointment.id, utcnow() - dt.timedelta(minutes=30))
+    people["coach"].post(f"{change}/did-not-attend")
+    assert appointments(app)[0].status == "did_not_attend"
+    people["coach"].post(f"{change}/attended")
+    assert appointments(app)[0].status == "attended"
+    assert "1 of 3 used" in text_of(people["trainee"].get(
+        f"/coaching/applications/{application.id}"))
+    assert people["other_coach"].post(f"{change}/attended").status_code == 404
