@@ -11,8 +11,8 @@ from icalendar import Calendar
 from pypdf import PdfReader
 from sqlalchemy import update
 
+from careers_app.clock import in_uk
 from careers_app.coaching.models import Appointment, CoachingApplication
-from careers_app.coaching.rules import in_uk
 from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.mail import outbox

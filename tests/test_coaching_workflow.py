@@ -8,6 +8,7 @@ import itertools
 import pytest
 from sqlalchemy import select
 
+from careers_app import clock
 from careers_app.audit import AuditEvent
 from careers_app.coaching import rules
 from careers_app.coaching.models import ApplicationStatus, CoachingApplication
@@ -59,7 +60,7 @@ def test_the_24_hour_boundary_on_both_sides():
 def test_the_24_hour_boundary_across_the_spring_clock_change():
     # Noon BST on Sunday 28 March 2027 is 11:00 UTC; 24 real hours earlier the UK clock
     # read 11:00 GMT on Saturday, not noon.
-    starts = rules.uk_to_utc(dt.date(2027, 3, 28), dt.time(12, 0))
+    starts = clock.uk_to_utc(dt.date(2027, 3, 28), dt.time(12, 0))
     assert starts == dt.datetime(2027, 3, 28, 11, 0, tzinfo=UTC)
     at_1101_gmt = dt.datetime(2027, 3, 27, 11, 1, tzinfo=UTC)
     at_1059_gmt = dt.datetime(2027, 3, 27, 10, 59, tzinfo=UTC)
@@ -70,22 +71,22 @@ def test_the_24_hour_boundary_across_the_spring_clock_change():
 
 
 def test_the_24_hour_boundary_across_the_autumn_clock_change():
-    starts = rules.uk_to_utc(dt.date(2027, 10, 31), dt.time(12, 0))  # GMT again
+    starts = clock.uk_to_utc(dt.date(2027, 10, 31), dt.time(12, 0))  # GMT again
     assert starts == dt.datetime(2027, 10, 31, 12, 0, tzinfo=UTC)
     assert rules.is_late(starts, dt.datetime(2027, 10, 30, 12, 1, tzinfo=UTC))
     assert not rules.is_late(starts, dt.datetime(2027, 10, 30, 11, 59, tzinfo=UTC))
-    assert rules.in_uk(dt.datetime(2027, 10, 30, 11, 59, tzinfo=UTC)).hour == 12  # BST
+    assert clock.in_uk(dt.datetime(2027, 10, 30, 11, 59, tzinfo=UTC)).hour == 12  # BST
 
 
 def test_times_a_clock_change_skips_or_repeats_are_refused_with_a_message():
-    with pytest.raises(rules.TimeProblem, match="does not happen"):
-        rules.uk_to_utc(dt.date(2027, 3, 28), dt.time(1, 30))
-    with pytest.raises(rules.TimeProblem, match="happens twice"):
-        rules.uk_to_utc(dt.date(2027, 10, 31), dt.time(1, 30))
-    assert rules.uk_to_utc(dt.date(2027, 3, 28), dt.time(2, 0)) == dt.datetime(
+    with pytest.raises(clock.TimeProblem, match="does not happen"):
+        clock.uk_to_utc(dt.date(2027, 3, 28), dt.time(1, 30))
+    with pytest.raises(clock.TimeProblem, match="happens twice"):
+        clock.uk_to_utc(dt.date(2027, 10, 31), dt.time(1, 30))
+    assert clock.uk_to_utc(dt.date(2027, 3, 28), dt.time(2, 0)) == dt.datetime(
         2027, 3, 28, 1, 0, tzinfo=UTC)
-    assert rules.uk_to_utc(dt.date(2027, 7, 1), dt.time(9, 0)).hour == 8  # BST is UTC+1
-    assert rules.uk_to_utc(dt.date(2027, 1, 1), dt.time(9, 0)).hour == 9
+    assert clock.uk_to_utc(dt.date(2027, 7, 1), dt.time(9, 0)).hour == 8  # BST is UTC+1
+    assert clock.uk_to_utc(dt.date(2027, 1, 1), dt.time(9, 0)).hour == 9
 
 
 def test_days_waiting_and_the_14_day_flag():

@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from careers_app.clock import uk_today
 from careers_app.extensions import db
 from careers_app.plans.models import PlanAction, PlanComment, PlanShare
-from careers_app.plans.service import uk_today
 from careers_app.security import Role
 
 NUL = "before\x00after"

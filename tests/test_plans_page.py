@@ -9,9 +9,9 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from careers_app.clock import uk_today
 from careers_app.extensions import db
 from careers_app.plans.models import PlanAction
-from careers_app.plans.service import uk_today
 from tests.planning import SCAN1, SCAN3, SCAN4, action_row, answer, typical_plan
 
 

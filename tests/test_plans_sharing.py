@@ -12,10 +12,10 @@ from pypdf import PdfReader
 from sqlalchemy import select, update
 
 from careers_app.audit import AuditEvent
+from careers_app.clock import uk_today
 from careers_app.extensions import db
 from careers_app.mail import outbox
 from careers_app.plans.models import PlanShare, PlanSnapshot
-from careers_app.plans.service import uk_today
 from careers_app.security import Role
 from tests.planning import SCAN3, answer, typical_plan
 

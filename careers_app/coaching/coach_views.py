@@ -9,7 +9,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from careers_app.coaching import bp, rules, service
+from careers_app.clock import TimeProblem, in_uk, parse_time, uk_to_utc
+from careers_app.coaching import bp, service
 from careers_app.coaching.forms import BookingForm, MoveForm, NoteForm
 from careers_app.coaching.models import Appointment, CoachingApplication
 from careers_app.db import utcnow
@@ -31,15 +32,6 @@ def _appointment(found: CoachingApplication, appointment_id: int) -> Appointment
     return appointment
 
 
-def parse_time(text: str) -> dt.time | None:
-    """"14:30", "14.30" or "9:05" as a time of day; None when it is not one."""
-    parts = text.strip().replace(".", ":").split(":")
-    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
-        return None
-    hour, minute = int(parts[0]), int(parts[1])
-    return dt.time(hour, minute) if 0 <= hour < 24 and 0 <= minute < 60 else None
-
-
 def _scheduled(form: BookingForm | MoveForm,
                act: Callable[[dt.datetime], object]) -> bool:
     """Turn the form's UK date and time into a UTC moment and ``act`` on it.
@@ -52,8 +44,8 @@ def _scheduled(form: BookingForm | MoveForm,
         form.time.errors = ["Enter a time between 00:00 and 23:59, for example 14:30"]
         return False
     try:
-        act(rules.uk_to_utc(form.day.data, starts))
-    except rules.TimeProblem as problem:
+        act(uk_to_utc(form.day.data, starts))
+    except TimeProblem as problem:
         form.time.errors = [str(problem)]
         return False
     except service.BookingProblem as problem:
@@ -118,7 +110,7 @@ def change_appointment(application_id: int, appointment_id: int, change: str) ->
 def move_appointment(application_id: int, appointment_id: int) -> str | Response:
     found = _client(application_id)
     appointment = _appointment(found, appointment_id)
-    local = rules.in_uk(appointment.starts_at)
+    local = in_uk(appointment.starts_at)
     form = MoveForm(data={"day": local.date(), "time": f"{local:%H:%M}"})
     if form.validate_on_submit() and _scheduled(
             form, lambda starts_at: service.reschedule(appointment, found, starts_at, utcnow())):

@@ -12,43 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-UK = ZoneInfo("Europe/London")
+from careers_app.clock import in_uk
+
 ALLOWANCE = 3
 NOTICE = dt.timedelta(hours=24)
 REPLY_WITHIN_DAYS = 14
-
-
-class TimeProblem(ValueError):
-    """A local time that cannot be booked as given; the message says why and what to do."""
-
-
-def uk_to_utc(day: dt.date, time: dt.time) -> dt.datetime:
-    """The UTC moment of a UK wall-clock time, refusing times a clock change skips or repeats.
-
-    When the clocks go forward (last Sunday in March) 01:00 to 01:59 never happens; when
-    they go back (last Sunday in October) 01:00 to 01:59 happens twice. Either way the
-    time alone does not say which moment is meant, so it is refused with a message.
-    """
-    naive = dt.datetime.combine(day, time)
-    first, second = naive.replace(tzinfo=UK, fold=0), naive.replace(tzinfo=UK, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        round_trip = first.astimezone(dt.UTC).astimezone(UK).replace(tzinfo=None)
-        if round_trip != naive:
-            raise TimeProblem(
-                f"{time:%H:%M} does not happen on {day.day} {day:%B %Y}: the clocks go "
-                "forward an hour at 1am. Choose a time from 2am"
-            )
-        raise TimeProblem(
-            f"{time:%H:%M} happens twice on {day.day} {day:%B %Y}, when the clocks go back "
-            "at 2am. Choose a time before 1am or from 2am"
-        )
-    return first.astimezone(dt.UTC)
-
-
-def in_uk(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(UK)
 
 
 def is_late(starts_at: dt.datetime, now: dt.datetime) -> bool:

@@ -9,6 +9,7 @@ from flask import render_template, url_for
 from sqlalchemy import func, select
 
 from careers_app.accounts.models import User, UserRole
+from careers_app.clock import in_uk
 from careers_app.coaching import rules
 from careers_app.coaching.calendar import appointment_ics
 from careers_app.coaching.eligibility import eligibility_problems
@@ -343,7 +344,7 @@ def _send_appointment(application: CoachingApplication, appointment: Appointment
     ics = appointment_ics(appointment, coach.full_name if coach else "your coach",
                           cancelled=cancelled)
     body = render_template(template, person=application.applicant, appointment=appointment,
-                           coach=coach, starts=rules.in_uk(appointment.starts_at),
+                           coach=coach, starts=in_uk(appointment.starts_at),
                            link=url_for("coaching.application", application_id=application.id,
                                         _external=True))
     attachment = ("appointment.ics", ics, "text", "calendar")

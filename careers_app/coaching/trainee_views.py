@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from careers_app.clock import in_uk
 from careers_app.coaching import bp, rules, service
 from careers_app.coaching.calendar import appointment_ics
 from careers_app.coaching.forms import ApplicationForm, CancelForm
@@ -140,4 +141,4 @@ def cancel(application_id: int, appointment_id: int) -> str | Response:
                   "counts as used unless your coach gives it back.", "success")
             return redirect(url_for(".application", application_id=found.id))
     return render_template("coaching/cancel.html", application=found, appointment=appointment,
-                           late=late, form=form, starts=rules.in_uk(appointment.starts_at))
+                           late=late, form=form, starts=in_uk(appointment.starts_at))

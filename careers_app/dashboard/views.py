@@ -6,11 +6,14 @@ from flask import current_app, render_template
 from flask_login import current_user
 
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS, REGIONS, TRAINING_STAGES
+from careers_app.clock import uk_today
 from careers_app.dashboard import bp
-from careers_app.plans.service import due_actions, uk_today
+from careers_app.forms import BaseForm
+from careers_app.plans.service import due_actions
 from careers_app.security import Role, roles_required
 from careers_app.worksheets.catalogue import in_progress, next_scan_stage
 from careers_app.worksheets.service import progress_by_module
+from careers_app.workshops.assigned import assigned_to, groupby_workshop
 
 
 @bp.get("/dashboard")
@@ -27,4 +30,6 @@ def index() -> str:
         suggestion=next_scan_stage(registry, progress),
         started=progress,
         due=due_actions(current_user, registry, uk_today()),
+        assigned=groupby_workshop(assigned_to(current_user.id, registry)),
+        form=BaseForm(),
     )

@@ -8,9 +8,10 @@ from urllib.parse import quote
 
 from flask import Response
 
-from careers_app.plans.service import uk_today
+from careers_app.clock import uk_today
 
-MEDIA_TYPES = {"pdf": "application/pdf", "ics": "text/calendar; charset=utf-8"}
+MEDIA_TYPES = {"pdf": "application/pdf", "ics": "text/calendar; charset=utf-8",
+               "csv": "text/csv; charset=utf-8"}
 
 
 def safe_file_name(person: str, what: str, extension: str) -> str:

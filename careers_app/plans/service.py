@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import render_template
 from sqlalchemy import func, select
 
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS, REGIONS, TRAINING_STAGES
 from careers_app.accounts.models import User
+from careers_app.clock import uk_today
 from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
 from careers_app.extensions import db
@@ -27,13 +27,7 @@ from careers_app.plans.document import (
 from careers_app.plans.models import ActionPlan, ActionStatus, PlanAction
 from careers_app.worksheets.service import all_answers, insert_ignoring_conflicts
 
-UK = ZoneInfo("Europe/London")
 DUE_SOON_DAYS = 14
-
-
-def uk_today() -> dt.date:
-    """Today's date where the service's users are."""
-    return utcnow().astimezone(UK).date()
 
 
 @dataclass(frozen=True)

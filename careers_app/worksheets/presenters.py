@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
 
+from careers_app.clock import in_uk
 from careers_app.content.fields import is_empty, matrix_results, parse_date
 from careers_app.content.schema import FieldSpec, Module, Option, Step
 
@@ -128,12 +128,9 @@ def scale_chart(spec: FieldSpec, value: object) -> ScaleChart:
     return ScaleChart(bars, len(bars) * ROW_HEIGHT + 24, unit)
 
 
-UK_TIME = ZoneInfo("Europe/London")
-
-
 def uk_time(moment: datetime) -> str:
     """A stored UTC time as people in London and the South East read it."""
-    local = moment.astimezone(UK_TIME)
+    local = in_uk(moment)
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
 

@@ -1,0 +1,39 @@
+"""Reminding members who have not completed a module: a preview, then at most once a day."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+from careers_app.extensions import db
+from careers_app.mail import send_email
+from careers_app.workshops import service
+from careers_app.workshops.models import Membership, Workshop
+from careers_app.workshops.progress import Column, Matrix
+
+
+def recipients(matrix: Matrix, column: Column) -> list[Membership]:
+    index = matrix.columns.index(column)
+    return [row.membership for row in matrix.rows if row.cells[index].status != "completed"]
+
+
+def text(workshop: Workshop, column: Column, name: str) -> str:
+    """The email, word for word, as the preview shows it."""
+    due = column.due
+    return (
+        f"Hello {name},\n\n"
+        f"This is a reminder from {current_app.config['SERVICE_NAME']} about the workshop "
+        f"\"{workshop.title}\". Please complete the module \"{column.title}\" by "
+        f"{due.day} {due:%B %Y}.\n\n"
+        f"You can carry on where you left off:\n"
+        f"{url_for('worksheets.resume', slug=column.assignment.module_slug, _external=True)}\n\n"
+        "Your facilitator sees how far you have got, never what you write.\n"
+    )
+
+
+def send(workshop: Workshop, column: Column, members: list[Membership]) -> int:
+    workshop.last_reminded_on = service.today()
+    db.session.commit()
+    for membership in members:
+        send_email(membership.member.email, f"Reminder: {column.title}",
+                   text(workshop, column, membership.member.full_name))
+    return len(members)
