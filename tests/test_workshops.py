@@ -293,3 +293,29 @@ def test_query_counts_do_not_grow_with_the_number_of_members(app, people):
     assert large == small
     assert count_statements(app, people["trainee"], "/dashboard") == small_dashboard
     assert max(large.values()) <= 8
+
+
+def test_someone_without_an_account_signs_up_and_comes_back_to_the_join_link(app, people):
+    workshop = created(app, people)
+    visitor = app.test_client()
+    link = f"/workshops/join?code={workshop.join_code}"
+    sign_in_page = visitor.get(link)
+    assert sign_in_page.status_code == 302 and "/account/sign-in" in sign_in_page.headers[
+        "Location"]
+    page = visitor.get(sign_in_page.headers["Location"]).get_data(as_text=True)
+    register = re.search(r'href="(/account/register\?next=[^"]+)"', page).group(1)
+    response = visitor.post(register.replace("&amp;", "&"), data={
+        "full_name": "New Person", "email": "new@example.org",
+        "password": "a long enough password", "professional_group": "pharmacy",
+        "region": "london", "training_stage": "other"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(link)
+    assert "Join the workshop" in text_of(visitor.get(response.headers["Location"]))
+
+
+def test_registration_without_next_still_lands_on_the_dashboard(client):
+    response = client.post("/account/register?next=//evil.example/x", data={
+        "full_name": "New Person", "email": "new@example.org",
+        "password": "a long enough password", "professional_group": "pharmacy",
+        "region": "london", "training_stage": "other"})
+    assert response.headers["Location"].endswith("/dashboard")

@@ -85,7 +85,8 @@ def register() -> str | Response:
         else:
             _start_session(user)
             flash("Your account has been created.", "success")
-            return redirect(url_for("dashboard.index"))
+            # Someone sent to sign in from a workshop link comes back to it.
+            return redirect(_after_sign_in_target())
     return render_template("accounts/register.html", form=form)
 
 
