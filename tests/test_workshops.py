@@ -319,3 +319,28 @@ def test_registration_without_next_still_lands_on_the_dashboard(client):
         "password": "a long enough password", "professional_group": "pharmacy",
         "region": "london", "training_stage": "other"})
     assert response.headers["Location"].endswith("/dashboard")
+
+
+def test_nasty_input_on_every_workshop_form_never_gives_a_server_error(app, people):
+    workshop = created(app, people)
+    facilitator, url = people["facilitator"], f"/workshops/{workshop.id}"
+    nasty = ("a\x00b", "z" * 300_000, "99999999999999999999", "-5", "<script>x</script>",
+             "٣", "")
+    for field in ("title", "day--day", "day--year", "time", "format", "description"):
+        for value in nasty:
+            for target in ("/workshops/new", f"{url}/edit"):
+                response = facilitator.post(target, data={**workshop_form(), field: value})
+                assert response.status_code in (200, 302), (target, field, value[:8])
+    for field in ("assign-module", "assign-due_kind", "assign-days", "assign-direction",
+                  "assign-due_on--day"):
+        for value in nasty:
+            response = facilitator.post(url, data={**assign_form(SCAN1), field: value})
+            assert response.status_code in (200, 302), (field, value[:8])
+    for value in nasty:
+        assert facilitator.get(f"{url}/remind", query_string={"module": value}).status_code == 200
+        assert facilitator.post(f"{url}/remind", data={"module": value, "action": "send"}
+                                ).status_code in (200, 302)
+        assert facilitator.get(url, query_string={"sort": value}).status_code == 200
+        assert people["trainee"].post("/workshops/join", data={
+            "code": value, "action": "confirm"}).status_code in (200, 302)
+    assert people["trainee"].post("/workshops/memberships/1/show/x%00y").status_code == 404
