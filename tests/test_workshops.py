@@ -9,13 +9,14 @@ import re
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from careers_app.clock import in_uk, uk_today
 from careers_app.extensions import db
 from careers_app.mail import outbox
 from careers_app.security import Role
 from careers_app.workshops.models import Membership
+from tests.test_worksheets_pages import count_queries
 from tests.workshop_steps import (
     SCAN1,
     SCAN2,
@@ -263,19 +264,6 @@ def test_the_dashboard_lists_assigned_modules_overdue_highlighted_with_an_ics(ap
     assert len(ics.walk("VEVENT")) == 2
 
 
-def count_statements(app, client, url) -> int:
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def test_query_counts_do_not_grow_with_the_number_of_members(app, people):
     workshop = created(app, people)
     url = f"/workshops/{workshop.id}"
@@ -283,15 +271,15 @@ def test_query_counts_do_not_grow_with_the_number_of_members(app, people):
     people["facilitator"].post(url, data=assign_form(SCAN2))
     join(people["trainee"], workshop.join_code)
     add_members(app, workshop.id, 4)
-    small = {u: count_statements(app, people["facilitator"], u)
+    small = {u: count_queries(app, people["facilitator"], u)
              for u in (url, f"{url}/progress.csv")}
-    small_dashboard = count_statements(app, people["trainee"], "/dashboard")
+    small_dashboard = count_queries(app, people["trainee"], "/dashboard")
     add_members(app, workshop.id, 195, start=100)
     assert memberships(app) == 200
-    large = {u: count_statements(app, people["facilitator"], u)
+    large = {u: count_queries(app, people["facilitator"], u)
              for u in (url, f"{url}/progress.csv")}
     assert large == small
-    assert count_statements(app, people["trainee"], "/dashboard") == small_dashboard
+    assert count_queries(app, people["trainee"], "/dashboard") == small_dashboard
     assert max(large.values()) <= 8
 
 
