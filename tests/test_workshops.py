@@ -232,7 +232,13 @@ def test_reminders_preview_go_to_those_not_done_and_only_once_a_day(app, people)
     for key in ("trainee", "trainee2"):
         join(people[key], workshop.join_code)
     write_markers(app, people["trainee_user"].id, SCAN1, "done", complete=True)
-    preview = text_of(people["facilitator"].get(f"{url}/remind"))
+    people["facilitator"].post(url, data=assign_form(SCAN2))
+    preview = text_of(people["facilitator"].get(f"{url}/remind", query_string={
+        "module": SCAN2}))
+    assert f'<option value="{SCAN2}" selected>' in preview
+    assert "Alex Trainee" in preview and "“SCAN 2: Career exploration”" in preview
+    preview = text_of(people["facilitator"].get(f"{url}/remind", query_string={
+        "module": SCAN1}))
     assert "Bea Second" in preview and "Alex Trainee" not in preview
     assert "Please complete the module" in preview
     sent = people["facilitator"].post(f"{url}/remind", data={"module": SCAN1, "action": "send"})

@@ -165,7 +165,8 @@ def progress_csv(workshop_id: int) -> Response:
 def remind(workshop_id: int) -> str | Response:
     found = _own(workshop_id)
     matrix = progress.build(found, _registry())
-    form = ReminderForm()
+    # "Show the reminder" is a GET form (nothing changes); sending it is a POST.
+    form = ReminderForm(formdata=request.args) if request.method == "GET" else ReminderForm()
     form.module.choices = [(c.assignment.module_slug, c.title) for c in matrix.columns]
     chosen = next((c for c in matrix.columns
                    if c.assignment.module_slug == (form.module.data or "")), None)
@@ -180,7 +181,7 @@ def remind(workshop_id: int) -> str | Response:
     return render_template(
         "workshops/remind.html", workshop=found, form=form, chosen=chosen,
         recipients=recipients, already=already,
-        preview=reminders.text(found, chosen, "the member's name") if chosen else "")
+        preview=reminders.text(found, chosen, "[member's name]") if chosen else "")
 
 
 @bp.get("/<id:workshop_id>/members/<id:membership_id>/modules/<slug>")
