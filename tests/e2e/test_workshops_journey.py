@@ -124,7 +124,8 @@ def test_create_assign_join_follow_progress_and_remind(
     expect(page).to_have_url(re.compile(r"/workshops/\d+$"))
     workshop_url = re.search(r"/workshops/\d+$", page.url).group(0)
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(main.locator(".nhsuk-caption-l")).to_have_text(f"Online workshop, {long_date(workshop_day)} at 18:30")
+    expect(main.locator(".nhsuk-caption-l")).to_have_text(
+        f"Online workshop, {long_date(workshop_day)} at 18:30")
     code = main.locator(".nhsuk-inset-text .app-join-code").inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{3}-[A-Z0-9]{3}", code), code
     expect(main).to_contain_text(f"Workshop created. Its join code is {code}.")
