@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from careers_app.clock import in_uk
 from careers_app.coaching.models import Appointment, CoachingApplication
-from careers_app.coaching.rules import in_uk
 from careers_app.extensions import db
 
 APPLICATION = {

@@ -24,8 +24,8 @@ from sqlalchemy import select, update
 
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS
 from careers_app.accounts.models import User
+from careers_app.clock import UK, uk_to_utc
 from careers_app.coaching.models import Appointment
-from careers_app.coaching.rules import UK, uk_to_utc
 from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.security import Role
