@@ -471,3 +471,30 @@ def test_attendance_is_recorded_once_the_appointment_has_started(app, people):
     assert "1 of 3 used" in text_of(people["trainee"].get(
         f"/coaching/applications/{application.id}"))
     assert people["other_coach"].post(f"{change}/attended").status_code == 404
+
+
+def test_the_application_is_saved_as_the_trainee_types(app, people):
+    trainee = people["trainee"]
+    response = trainee.post("/coaching/apply/draft", data={
+        "current_post": "F2 in Croydon", "hopes": "Half a thought"},
+        headers={"Accept": "application/json"})
+    assert response.status_code == 200 and re.fullmatch(r"\d\d:\d\d", response.json["saved_at"])
+    application = only_application(app)
+    assert (application.status, application.current_post, application.hopes) == (
+        "draft", "F2 in Croydon", "Half a thought")
+    assert 'value="F2 in Croydon"' in text_of(trainee.get("/coaching/apply"))
+
+    refused = trainee.post("/coaching/apply/draft", data={"hopes": "a\x00b"},
+                           headers={"Accept": "application/json"})
+    assert refused.status_code == 422 and "hopes" in refused.json["errors"]
+    assert only_application(app).hopes == "Half a thought"
+
+    apply(trainee)
+    sent = trainee.post("/coaching/apply/draft", data={"hopes": "changed"},
+                        headers={"Accept": "application/json"})
+    assert sent.status_code == 409
+    assert only_application(app).hopes == APPLICATION["hopes"]
+
+    anonymous = app.test_client().post("/coaching/apply/draft", data={"hopes": "x"},
+                                       headers={"Accept": "application/json"})
+    assert anonymous.status_code == 401

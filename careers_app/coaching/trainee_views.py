@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -63,6 +72,24 @@ def apply() -> str | Response:
             return redirect(url_for(".apply"))
     return render_template("coaching/apply.html", form=form, application=current,
                            ineligible=_ineligible(form))
+
+
+@bp.post("/apply/draft")
+@roles_required(Role.TRAINEE)
+def save_draft() -> tuple[Response, int]:
+    """Save the application as the trainee types (called by static/js/draft-save.js).
+
+    The same checks as "Save and finish later"; the page keeps what was typed either way.
+    """
+    current = service.open_application(current_user.id)
+    if current is not None and current.status != ApplicationStatus.DRAFT:
+        return jsonify(error="This application has been sent and can no longer change"), 409
+    form = ApplicationForm()
+    if not form.validate_on_submit():
+        return jsonify(errors={field.id: field.errors[0] for field in form if field.errors}), 422
+    draft = current or service.start_or_resume(current_user)
+    service.save_answers(draft, _answers(form))
+    return jsonify(saved_at=f"{in_uk(draft.updated_at):%H:%M}"), 200
 
 
 def _ineligible(form: ApplicationForm) -> bool:

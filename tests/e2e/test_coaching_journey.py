@@ -152,6 +152,8 @@ def test_apply_allocate_book_cancel_late_and_have_it_given_back(
     page.get_by_label("When are you usually free?").fill(AVAILABILITY)
     page.get_by_role("checkbox", name=re.compile(
         r"^I agree that the coaching coordinator and the coach")).check()
+    # What was typed is saved in the background as the trainee goes.
+    expect(main.get_by_role("status")).to_contain_text("Saved at", timeout=10_000)
     with navigates(page):
         main.get_by_role("button", name="Attach my action plan").click()
     expect(page).to_have_url("/coaching/apply")
