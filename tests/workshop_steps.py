@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from careers_app.accounts.models import User
-from careers_app.content.schema import FieldSpec, Step
+from careers_app.content.schema import FieldSpec
 from careers_app.extensions import db
 from careers_app.worksheets.service import complete_module, save_step
 from careers_app.workshops.models import Membership, Workshop
@@ -91,6 +91,3 @@ def write_markers(app, user_id: int, slug: str, marker: str, complete: bool = Tr
         if complete:
             assert complete_module(user_id, module)
 
-
-def step_fields(step: Step) -> list[str]:
-    return [spec.id for spec in step.fields]

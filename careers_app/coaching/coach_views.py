@@ -78,9 +78,10 @@ def client(application_id: int) -> str | Response:
         service.add_note(found, current_user, note.body.data)
         flash("Your note is saved. Only you and the coordinators can read it.", "success")
         return redirect(url_for(".client", application_id=found.id) + "#notes")
+    appointments = service.appointments_of(found)
     return render_template(
         "coaching/client.html", application=found, booking=booking, note=note,
-        appointments=service.appointments_of(found), allowance=service.allowance(found),
+        appointments=appointments, allowance=service.allowance(appointments),
         notes=service.notes_for(found), now=utcnow(), form=BaseForm())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from flask import render_template, url_for
@@ -227,8 +228,9 @@ def upcoming(application: CoachingApplication) -> list[Appointment]:
             if a.status == AppointmentStatus.BOOKED and a.starts_at > now]
 
 
-def allowance(application: CoachingApplication) -> rules.Allowance:
-    return rules.Allowance(sum(a.uses_allowance for a in appointments_of(application)))
+def allowance(appointments: Iterable[Appointment]) -> rules.Allowance:
+    """How much of the allowance the given appointments (one application's) use."""
+    return rules.Allowance(sum(a.uses_allowance for a in appointments))
 
 
 def _clashes(coach_id: int, starts_at: dt.datetime, minutes: int,
@@ -250,7 +252,7 @@ def book(application: CoachingApplication, coach: User, starts_at: dt.datetime, 
         raise BookingProblem("Appointments can be booked only for an allocated client")
     if starts_at <= now:
         raise BookingProblem("The appointment must be in the future")
-    if not allowance(application).can_book:
+    if not allowance(appointments_of(application)).can_book:
         raise BookingProblem(f"All {rules.ALLOWANCE} appointments of this client's allowance "
                              "are used or booked")
     if _clashes(coach.id, starts_at, minutes):

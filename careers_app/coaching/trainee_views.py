@@ -100,9 +100,10 @@ def _ineligible(form: ApplicationForm) -> bool:
 @roles_required(Role.TRAINEE)
 def application(application_id: int) -> str:
     found = _own(application_id)
+    appointments = service.appointments_of(found)
     return render_template(
         "coaching/application.html", application=found, just_sent=request.args.get("sent"),
-        appointments=service.appointments_of(found), allowance=service.allowance(found),
+        appointments=appointments, allowance=service.allowance(appointments),
         now=utcnow(), form=BaseForm(), reply_days=rules.REPLY_WITHIN_DAYS)
 
 

@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from careers_app.clock import uk_today
 from careers_app.forms import rerender_on_csrf_failure
 from careers_app.plans import bp, service, sharing
 from careers_app.plans.document import COMMENT_SECTIONS
@@ -18,7 +19,7 @@ from careers_app.security import Role, roles_required
 
 
 def _share(share_id: int) -> PlanShare:
-    share = sharing.get_share_for_coach(current_user.id, share_id, service.uk_today())
+    share = sharing.get_share_for_coach(current_user.id, share_id, uk_today())
     if share is None:
         abort(404)
     return share
@@ -34,7 +35,7 @@ def _document(share: PlanShare) -> dict[str, Any]:
 @roles_required(Role.COACH)
 def shared_with_me() -> str:
     return render_template("plans/shared_with_me.html",
-                           shares=sharing.shares_for_coach(current_user.id, service.uk_today()))
+                           shares=sharing.shares_for_coach(current_user.id, uk_today()))
 
 
 @bp.route("/shared-with-me/<id:share_id>", methods=["GET", "POST"])

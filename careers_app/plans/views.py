@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from careers_app.clock import uk_today
 from careers_app.content.loader import ModuleRegistry
 from careers_app.extensions import limiter
 from careers_app.forms import BaseForm, rerender_on_csrf_failure
@@ -44,7 +45,7 @@ def index() -> str:
     return render_template(
         "plans/index.html", doc=plan.document, untracked=len(plan.untracked),
         comments=comments, comment_sections=COMMENT_SECTIONS, blank=is_blank(plan.document),
-        shares=[share for share in shares if share.is_active(service.uk_today())],
+        shares=[share for share in shares if share.is_active(uk_today())],
         form=BaseForm(),
     )
 
@@ -151,14 +152,14 @@ def calendar() -> Response:
 @roles_required(Role.TRAINEE)
 def shares() -> str:
     return render_template("plans/shares.html", shares=sharing.shares_of(current_user.id),
-                           today=service.uk_today(), form=BaseForm())
+                           today=uk_today(), form=BaseForm())
 
 
 @bp.route("/plan/shares/new", methods=["GET", "POST"])
 @roles_required(Role.TRAINEE)
 @rerender_on_csrf_failure
 def new_share() -> str | Response:
-    today = service.uk_today()
+    today = uk_today()
     form = ShareForm(today=today, longest=sharing.MAX_SHARE_DAYS,
                      data={"expires_on": today + dt.timedelta(days=sharing.DEFAULT_SHARE_DAYS)})
     if form.validate_on_submit():

@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from careers_app.accounts.models import User
 from careers_app.clock import in_uk, uk_today
-from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.worksheets.models import ModuleProgress
@@ -199,11 +198,6 @@ def progress_rows(user_ids: Iterable[int], slugs: Iterable[str]) -> dict[tuple[i
     rows = db.session.execute(select(ModuleProgress).where(
         ModuleProgress.user_id.in_(users), ModuleProgress.module_slug.in_(modules))).scalars()
     return {(row.user_id, row.module_slug): row for row in rows}
-
-
-def module_title(registry: ModuleRegistry, slug: str) -> str:
-    module = registry.get(slug)
-    return module.title if module else slug
 
 
 def today() -> dt.date:
