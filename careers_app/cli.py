@@ -8,7 +8,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from careers_app.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from careers_app.accounts.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    is_common_password,
+)
 from careers_app.accounts.service import (
     EmailTaken,
     Registration,
@@ -43,6 +47,12 @@ def _check_password(password: str) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise click.BadParameter(
             f"must be between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters",
+            param_hint="password",
+        )
+    if is_common_password(password):
+        raise click.BadParameter(
+            "is too common or too easy to guess: choose one that would be hard to guess, "
+            "such as three random words",
             param_hint="password",
         )
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
+from careers_app.accounts.passwords import COMMON_PASSWORD_MESSAGE
 from careers_app.accounts.service import RESET_SALT
 from careers_app.mail import outbox
 from tests.factories import DEFAULT_PASSWORD
@@ -130,3 +131,41 @@ def test_profile_details_can_be_changed_and_errors_keep_input(client, make_user,
     })
     assert response.status_code == 302
     assert "Hello, New Name" in client.get("/dashboard").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("password", ["password1234", "123456789012", "PassWord1234"])
+def test_reset_refuses_a_common_password_and_keeps_the_old_one(app, client, make_user,
+                                                                password):
+    make_user("a@example.org")
+    path = request_reset_link(app, client, "a@example.org")
+    response = client.post(path, data={"password": password})
+    assert response.status_code in (200, 400)
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page and COMMON_PASSWORD_MESSAGE in page
+    assert client.post("/account/sign-in", data={
+        "email": "a@example.org", "password": password}).status_code != 302
+    assert client.post(path, data={"password": NEW_PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize("password", ["password1234", "123456789012", "PASSWORD1234"])
+def test_change_refuses_a_common_password(app, client, make_user, sign_in, password):
+    make_user("a@example.org")
+    sign_in("a@example.org")
+    response = client.post("/account/profile", data={
+        "password-current_password": DEFAULT_PASSWORD,
+        "password-new_password": password,
+    })
+    page = response.get_data(as_text=True)
+    assert response.status_code in (200, 400)
+    assert "There is a problem" in page and COMMON_PASSWORD_MESSAGE in page
+    assert 'href="#password-new_password"' in page
+    client.post("/account/sign-out")
+    assert client.post("/account/sign-in", data={
+        "email": "a@example.org", "password": DEFAULT_PASSWORD}).status_code == 302
+
+
+def test_cli_refuses_a_common_password(app, runner):
+    result = runner.invoke(args=["users", "create", "p@example.org", "--name", "P",
+                                 "--password", "Password1234"])
+    assert result.exit_code != 0
+    assert "too common" in result.output

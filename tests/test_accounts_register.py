@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from careers_app.accounts.models import User
+from careers_app.accounts.passwords import (
+    COMMON_PASSWORD_MESSAGE,
+    COMMON_PASSWORDS,
+    is_common_password,
+)
+from careers_app.cli import DEMO_PASSWORD
 from careers_app.extensions import db
+from tests.factories import DEFAULT_PASSWORD
 
 VALID = {
     "full_name": "Priya Shah",
@@ -100,3 +108,32 @@ def test_signed_in_person_visiting_register_goes_to_dashboard(client, make_user,
     make_user("a@example.org")
     sign_in("a@example.org")
     assert client.get("/account/register").headers["Location"].endswith("/dashboard")
+
+
+COMMON = ["password1234", "123456789012", "PASSWORD1234", "Password1234", "qwertyuiop12",
+          "iloveyou2024", "aaaaaaaaaaaa"]
+
+
+@pytest.mark.parametrize("password", COMMON)
+def test_common_passwords_are_refused_and_the_rest_is_kept(app, client, password):
+    response = client.post("/account/register", data=dict(VALID, password=password))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert COMMON_PASSWORD_MESSAGE in page
+    assert 'href="#password"' in page
+    assert 'value="Priya Shah"' in page
+    assert 'value="Priya.Shah@Example.org"' in page or 'value="priya.shah@example.org"' in page
+    assert f'value="{password}"' not in page
+    assert count_users(app) == 0
+
+
+def test_the_common_list_comes_from_a_package_and_is_large():
+    assert len(COMMON_PASSWORDS) >= 10_000
+    assert {"password", "123456", "qwerty"} <= COMMON_PASSWORDS
+
+
+@pytest.mark.parametrize("password", ["a long enough password", DEFAULT_PASSWORD,
+                                      DEMO_PASSWORD, "x y " * 32, "Helicopter-Mango-1987"])
+def test_uncommon_passwords_are_accepted(password):
+    assert not is_common_password(password)

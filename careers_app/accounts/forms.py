@@ -11,7 +11,12 @@ from careers_app.accounts.eligibility import (
     TRAINING_STAGES,
     eligibility_problem,
 )
-from careers_app.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from careers_app.accounts.passwords import (
+    COMMON_PASSWORD_MESSAGE,
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    is_common_password,
+)
 from careers_app.forms import BaseForm, choices
 
 PASSWORD_LENGTH_MESSAGE = (
@@ -33,12 +38,18 @@ def _email_field(label: str = "Email address") -> EmailField:
     )
 
 
+def _not_common(form: BaseForm, field: PasswordField) -> None:
+    if field.data and not field.errors and is_common_password(field.data):
+        raise ValidationError(COMMON_PASSWORD_MESSAGE)
+
+
 def _new_password_field(label: str) -> PasswordField:
     return PasswordField(
         label,
         validators=[
             InputRequired("Enter a password"),
             Length(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, PASSWORD_LENGTH_MESSAGE),
+            _not_common,
         ],
     )
 
