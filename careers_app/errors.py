@@ -9,7 +9,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from careers_app.extensions import db
+from careers_app.extensions import db, login_manager
+from careers_app.refused_posts import init_refused_posts, rerender_refused_post
 from careers_app.security import viewer_is_signed_in
 
 log = logging.getLogger(__name__)
@@ -39,23 +40,21 @@ def handle_http_error(error: HTTPException) -> Response | tuple[Response, int]:
 def handle_csrf_error(error: CSRFError) -> Response | tuple[Response, int]:
     """Re-show the form with what was typed, instead of a bare 400 that loses it.
 
-    The view validates its form again; the form's own CSRF check fails, so nothing is
-    changed and the page explains what happened.
+    The view is called again only to draw its form (see careers_app/refused_posts.py):
+    nothing it does lasts, and the page explains what happened.
     """
     view = current_app.view_functions.get(request.endpoint or "")
     if _wants_json() and not viewer_is_signed_in() and getattr(view, "access", None) != "public":
         # The session has ended: say so, rather than blame the token that went with it.
         return _error_response(401, "Your session has ended: sign in again")
+    if getattr(view, "access", "public") != "public" and not viewer_is_signed_in():
+        # The token went with the session: the sign-in page, which keeps what was typed.
+        return login_manager.unauthorized()
     if _wants_json() or not getattr(view, "rerender_on_csrf_error", False):
         return _error_response(400, "The security token was missing or did not match")
-    g.csrf_failed = True
-    try:
-        response = current_app.make_response(view(**(request.view_args or {})))
-    except HTTPException:
-        # The view cannot show its form to this person (403, 404): give the plain
-        # refusal, which reveals no more than a request without a token deserves.
+    response = rerender_refused_post(view)
+    if response is None:
         return _error_response(400, "The security token was missing or did not match")
-    response.status_code = 400
     return response
 
 
@@ -78,6 +77,7 @@ def handle_unexpected_error(error: Exception) -> Response | tuple[Response, int]
 
 
 def init_errors(app: Flask) -> None:
+    init_refused_posts(app)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)

@@ -13,6 +13,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
 from careers_app.content.fields import FieldError, clean_date_parts, parse_date
+from careers_app.refused_posts import post_was_refused
 from careers_app.text import StorableText, replace_surrogates, strip_and_normalise
 
 CSRF_EXPIRED_MESSAGE = (
@@ -44,6 +45,16 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(
                 form=form, filters=filters, validators=validators, **options
             )
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        valid = super().validate(extra_validators)
+        if post_was_refused():
+            # The token in the form may be fine while the post was refused for another
+            # reason (no Referer from this site): the form must not count as valid.
+            if "csrf_token" in self and not self.csrf_token.errors:
+                self.csrf_token.errors = [CSRF_EXPIRED_MESSAGE]
+            return False
+        return valid
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, first message) for the error summary, in the order fields appear."""

@@ -121,7 +121,9 @@ def add_security_headers(response: Response) -> Response:
     headers["Content-Security-Policy"] = _content_security_policy()
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
-    headers["Referrer-Policy"] = "no-referrer"
+    # same-origin: our own pages send the Referer that Flask-WTF's HTTPS check needs,
+    # while other sites never learn which page (a share, an application) linked to them.
+    headers["Referrer-Policy"] = "same-origin"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:

@@ -19,6 +19,14 @@ from careers_app.extensions import db  # noqa: E402
 from tests.factories import DEFAULT_PASSWORD, make_account  # noqa: E402
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--stack", action="store_true", default=False,
+        help="run the browser tests over HTTPS against the production-shaped stack "
+             "(deploy/prod_like.py: nginx, two gunicorn instances, PostgreSQL, Redis)",
+    )
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL", "").strip()

@@ -15,7 +15,7 @@ def test_security_headers_on_pages_errors_and_assets(client):
         assert "object-src 'none'" in csp
         assert "unsafe-inline" not in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Referrer-Policy"] == "same-origin"
         assert "Strict-Transport-Security" not in response.headers
         response.close()
 

@@ -97,10 +97,23 @@ _HIDDEN_FROM_APP = (
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test in this folder (and below) ``e2e``."""
+    """Mark every test in this folder (and below) ``e2e``; leave out the tests marked
+    ``stack`` unless the run is against the production-shaped stack (``--stack``).
+
+    They are deselected rather than skipped: a run under CI must skip nothing.
+    """
+    in_stack_run = config.getoption("--stack")
+    kept, left_out = [], []
     for item in items:
         if E2E_DIR == item.path.parent or E2E_DIR in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+        if item.get_closest_marker("stack") and not in_stack_run:
+            left_out.append(item)
+        else:
+            kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 _CALL_FAILED = pytest.StashKey[bool]()
@@ -166,13 +179,60 @@ def _logging_preserved() -> Iterator[None]:
                 logger.handlers.clear()
 
 
+def _stack_run(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--stack"))
+
+
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The application the live server runs, on its own migrated SQLite database."""
+def prod_stack(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """The production-shaped stack (deploy/prod_like.py): nginx with TLS in front of two
+    gunicorn instances in APP_ENV=production, on PostgreSQL and Redis, with an SMTP sink.
+
+    Only in a ``--stack`` run. A missing part is a skip locally and a failure under CI.
+    """
+    if not _stack_run(request):
+        pytest.fail("prod_stack is only available with --stack", pytrace=False)
+    from deploy.prod_like import ProdLikeStack, missing_parts
+
+    missing = missing_parts()
+    if missing:
+        message = f"the production-shaped stack needs {', '.join(missing)}"
+        if os.environ.get("CI", ""):
+            pytest.fail(f"{message} (CI is set: it must run, never skip)", pytrace=False)
+        pytest.skip(message)
+    stack = ProdLikeStack(
+        postgres_admin_url=os.environ.get("STACK_POSTGRES_URL", "").strip()
+        or "postgresql://postgres@127.0.0.1:5432/postgres",
+    )
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+        stack.remove_files()
+
+
+@pytest.fixture(scope="session")
+def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The application the live server runs, on its own migrated SQLite database.
+
+    In a ``--stack`` run: an application object on the stack's PostgreSQL database,
+    which tests use to arrange data; the stack's own instances serve the browser.
+    """
     import flask_migrate
 
     from careers_app import create_app
     from careers_app.extensions import db
+
+    if _stack_run(request):
+        stack = request.getfixturevalue("prod_stack")
+        with _app_environment():
+            app = create_app({"SQLALCHEMY_DATABASE_URI": stack.database_url,
+                              "MAIL_BACKEND": "memory", "SECRET_KEY": stack.secret_key})
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+        return
 
     database = tmp_path_factory.mktemp("e2e-database") / "careers.sqlite3"
     with _app_environment():
@@ -191,9 +251,14 @@ def live_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
 
 
 @pytest.fixture(scope="session")
-def live_url(live_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """Base URL (no trailing slash) of the app served from a background thread."""
+def live_url(live_app, request: pytest.FixtureRequest) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Base URL (no trailing slash) of the app served from a background thread, or of
+    the stack's nginx over HTTPS in a ``--stack`` run."""
     from werkzeug.serving import make_server
+
+    if _stack_run(request):
+        yield request.getfixturevalue("prod_stack").url
+        return
 
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
@@ -360,12 +425,14 @@ def _track(page: Any) -> None:
 def page(browser, live_url: str, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """A fresh browser context and page; relative URLs resolve against ``live_url``.
 
-    Every page the test visits is checked with axe (see the module docstring).
+    Every page the test visits is checked with axe (see the module docstring). In a
+    ``--stack`` run the browser accepts the stack's certificate, generated at start-up.
     """
     context = browser.new_context(
         base_url=live_url,
         locale="en-GB",
         viewport={"width": 1280, "height": 900},
+        ignore_https_errors=_stack_run(request),
     )
     context.set_default_timeout(10_000)
     # Only the live server: nothing from the internet (fonts, trackers) may load.

@@ -1,0 +1,65 @@
+"""Showing a form again after its post was refused by the CSRF check, without acting.
+
+A post is refused when its token is missing or wrong, or when the browser's Referer
+does not name this site (Flask-WTF's HTTPS check). The person still sees their form
+with what they typed; the view is called again only to draw it, so nothing it does
+may last: forms do not validate, commits are refused, and the session is put back as
+it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, current_app, g, has_request_context, request, session
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class WriteInRefusedPost(RuntimeError):
+    """A view tried to commit while re-showing a refused post (a bug in that view)."""
+
+
+def post_was_refused() -> bool:
+    """True while a view is only re-showing a form whose post the CSRF check refused."""
+    return has_request_context() and bool(g.get("csrf_failed"))
+
+
+def _refuse_commit(db_session: Session) -> None:
+    if post_was_refused():
+        raise WriteInRefusedPost(f"{request.endpoint} tried to save during a refused post")
+
+
+def rerender_refused_post(view: Callable[..., Any]) -> Response | None:
+    """The view's page for a refused post, with status 400; None if it cannot be shown
+    safely (the view refused the person, redirected, or tried to change something)."""
+    from careers_app.extensions import db
+
+    g.csrf_failed = True
+    session_before = dict(session)
+    try:
+        response = current_app.make_response(view(**(request.view_args or {})))
+    except WriteInRefusedPost:
+        log.error("a view tried to save during a refused post: %s", request.endpoint)
+        db.session.rollback()
+        response = None
+    except HTTPException:
+        response = None  # 403 or 404: say no more than a bare refusal would
+    finally:
+        # Nothing the view did to the session (signing in or out) may outlast the refusal.
+        session.clear()
+        session.update(session_before)
+    if response is None or 300 <= response.status_code < 400:
+        return None
+    response.status_code = 400
+    return response
+
+
+def init_refused_posts(app: Flask) -> None:
+    if not event.contains(Session, "before_commit", _refuse_commit):
+        event.listen(Session, "before_commit", _refuse_commit)

@@ -1,0 +1,1 @@
+"""Deployment files and the production-shaped stack the tests run."""
