@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter, Map
 from careers_app.config import PROJECT_ROOT, check_production, load_config
 from careers_app.content.glossary import load_glossary
 from careers_app.content.loader import load_registry
+from careers_app.logs import init_logging
 
 SERVICE_NAME = "Plan your NHS career"
 
@@ -40,6 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["SERVICE_NAME"] = SERVICE_NAME
     check_production(app.config)
     app.debug = bool(app.config["DEBUG"])
+    init_logging(app)
 
     if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -13,6 +13,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "test", "production")
+LOG_FORMATS = ("json", "text")
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_DISTINCT_CHARACTERS = 10
 
@@ -64,6 +65,12 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         secret = secrets.token_urlsafe(48)
     redis_url = os.environ.get("REDIS_URL", "").strip()
     mail_backend = os.environ.get("MAIL_BACKEND", "smtp" if production else "console")
+    log_format = os.environ.get("LOG_FORMAT", "").strip().lower() or (
+        "json" if production else "text")
+    if log_format not in LOG_FORMATS:
+        raise ConfigurationError(
+            f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}."
+        )
 
     return {
         "APP_ENV": environment,
@@ -90,6 +97,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": False,
         "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", "0") or 0),
         "PROXY_FIX_X_PROTO": int(os.environ.get("PROXY_FIX_X_PROTO", "0") or 0),
+        "LOG_FORMAT": log_format,
         "MAIL_BACKEND": mail_backend,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25") or 25),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from logging import WARNING
+
 from flask import (
     current_app,
     flash,
@@ -43,6 +45,7 @@ from careers_app.accounts.throttle import (
     throttle_per_address,
 )
 from careers_app.forms import rerender_on_csrf_failure
+from careers_app.logs import log_event
 from careers_app.mail import send_email
 from careers_app.security import Role, is_safe_local_path, public, roles_required
 
@@ -84,6 +87,7 @@ def register() -> str | Response:
             )
         else:
             _start_session(user)
+            log_event("registered")
             flash("Your account has been created.", "success")
             # Someone sent to sign in from a workshop link comes back to it.
             return redirect(_after_sign_in_target())
@@ -103,8 +107,12 @@ def sign_in() -> str | Response:
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             _start_session(user)
+            log_event("sign_in")
             return redirect(_after_sign_in_target())
         mark_sign_in_failed()
+        # The account's id if there is one; the address typed is never logged.
+        known = find_user_by_email(form.email.data)
+        log_event("sign_in_failed", WARNING, target_user_id=known.id if known else None)
         form.email.errors.append(SIGN_IN_FAILED)
     return render_template("accounts/sign_in.html", form=form)
 
@@ -114,6 +122,7 @@ def sign_in() -> str | Response:
 def sign_out() -> Response:
     form = SignOutForm()
     if form.validate_on_submit() and current_user.is_authenticated:
+        log_event("sign_out")
         # Replacing the session token makes any copy of the old cookie worthless.
         end_all_sessions(current_user)
         logout_user()
@@ -129,6 +138,7 @@ def request_password_reset() -> str | Response:
     form = RequestResetForm()
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data)
+        log_event("password_reset_requested", target_user_id=user.id if user else None)
         if user is not None:
             token = make_reset_token(user, current_app.config["SECRET_KEY"])
             link = url_for("accounts.reset_password", token=token, _external=True)
@@ -151,10 +161,12 @@ def reset_password(token: str) -> str | Response:
     config = current_app.config
     user = user_for_reset_token(token, config["SECRET_KEY"], config["PASSWORD_RESET_MAX_AGE"])
     if user is None:
+        log_event("password_reset_link_refused", WARNING)
         return render_template("accounts/reset_invalid.html"), 400  # type: ignore[return-value]
     form = ResetPasswordForm()
     if form.validate_on_submit():
         change_password(user, form.password.data)
+        log_event("password_reset_completed", target_user_id=user.id)
         logout_user()
         session.clear()
         flash("Your password has been changed. Sign in with your new password.", "success")
@@ -179,11 +191,13 @@ def profile() -> str | Response:
         if password.validate_on_submit():
             if verify_password(current_user.password_hash, password.current_password.data):
                 change_password(current_user, password.new_password.data)
+                log_event("password_changed")
                 # Other devices are signed out; this one continues with the new token.
                 # (login_user needs the real object: the current_user proxy would point at itself.)
                 _start_session(current_user._get_current_object())
                 flash("Your password has been changed. Other devices have been signed out.",
                       "success")
                 return redirect(url_for("accounts.profile"))
+            log_event("password_change_refused", WARNING)
             password.current_password.errors.append("Your current password is not correct")
     return render_template("accounts/profile.html", details=details, password=password)

@@ -13,6 +13,7 @@ from careers_app.admin.forms import RolesForm, UserSearchForm
 from careers_app.admin.service import PAGE_SIZE, search_users
 from careers_app.extensions import db
 from careers_app.forms import rerender_on_csrf_failure
+from careers_app.logs import log_event
 from careers_app.security import Role, roles_required
 
 
@@ -42,7 +43,18 @@ def user_roles(user_id: int) -> str | Response:
                 "You cannot remove your own coordinator role. Ask another coordinator"
             )
         else:
+            before = person.roles
             set_roles(person, chosen)
+            _log_role_changes(person, before)
             flash(f"Roles for {person.full_name} have been saved.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_roles.html", person=person, form=form)
+
+
+def _log_role_changes(person: User, before: frozenset[Role]) -> None:
+    """One line per role granted or removed, naming the account by id."""
+    after = person.roles
+    for role in sorted(after - before):
+        log_event("role_changed", target_user_id=person.id, role=role, change="granted")
+    for role in sorted(before - after):
+        log_event("role_changed", target_user_id=person.id, role=role, change="revoked")

@@ -9,9 +9,13 @@ from urllib.parse import quote
 from flask import Response
 
 from careers_app.clock import uk_today
+from careers_app.logs import log_event
 
 MEDIA_TYPES = {"pdf": "application/pdf", "ics": "text/calendar; charset=utf-8",
                "csv": "text/csv; charset=utf-8"}
+# Every file that leaves the service is logged; the route and ids in the line say whose.
+EXPORT_EVENTS = {"pdf": "plan_exported", "ics": "calendar_exported",
+                 "csv": "progress_exported"}
 
 
 def safe_file_name(person: str, what: str, extension: str) -> str:
@@ -29,4 +33,5 @@ def attachment(body: bytes, person: str, what: str, extension: str) -> Response:
         f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
     )
     response.headers["Cache-Control"] = "no-store"
+    log_event(EXPORT_EVENTS[extension], what=what, bytes=len(body))
     return response

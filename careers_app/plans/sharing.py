@@ -18,6 +18,7 @@ from careers_app.audit import AuditEvent, events_about, record
 from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
 from careers_app.extensions import db
+from careers_app.logs import log_event
 from careers_app.mail import send_email
 from careers_app.plans.models import PlanComment, PlanShare, PlanSnapshot, ShareMode
 from careers_app.plans.service import plan_pdf
@@ -71,6 +72,7 @@ def create_share(owner: User, coach: User, mode: ShareMode, expires_on: dt.date,
     db.session.flush()
     record(owner.id, "share_created", "plan_share", share.id, owner.id)
     db.session.commit()
+    log_event("share_created", share_id=share.id, coach_id=coach.id, mode=mode)
     return share
 
 
@@ -87,10 +89,13 @@ def find_own_share(owner_id: int, share_id: int) -> PlanShare | None:
 
 
 def revoke_share(share: PlanShare) -> None:
-    if share.revoked_at is None:
+    revoking = share.revoked_at is None
+    if revoking:
         share.revoked_at = utcnow()
         record(share.owner_id, "share_revoked", "plan_share", share.id, share.owner_id)
     db.session.commit()
+    if revoking:
+        log_event("share_revoked", share_id=share.id, coach_id=share.coach_id)
 
 
 def get_share_for_coach(coach_id: int, share_id: int, today: dt.date) -> PlanShare | None:
