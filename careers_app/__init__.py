@@ -74,8 +74,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from careers_app.accounts.service import find_user_by_session_token
+    from careers_app.db import engine_options
     from careers_app.extensions import csrf, db, limiter, login_manager, migrate
 
+    # Time limits per driver, from the final database URL (overrides included).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

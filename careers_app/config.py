@@ -39,6 +39,19 @@ def _development_secret(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:  # also refuses nan and inf
+        raise ConfigurationError(f"{name} must be a number of seconds above 0, not {raw!r}.")
+    return value
+
+
 def _database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -79,6 +92,12 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         # hide_parameters keeps what people typed out of error messages and logs.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # Seconds to wait for PostgreSQL to connect (and for a free pooled connection), for
+        # one PostgreSQL statement, and for SQLite's write lock; past them the page is a
+        # 503. careers_app/db.py turns them into engine options once the URL is final.
+        "DATABASE_CONNECT_TIMEOUT": _seconds("DATABASE_CONNECT_TIMEOUT", 5),
+        "DATABASE_STATEMENT_TIMEOUT": _seconds("DATABASE_STATEMENT_TIMEOUT", 15),
+        "DATABASE_BUSY_TIMEOUT": _seconds("DATABASE_BUSY_TIMEOUT", 5),
         # Large enough that a megabyte of pasted text reaches the form's own length check
         # and gets a validation message instead of a bare "request too large" page.
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,

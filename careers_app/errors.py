@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from careers_app.extensions import db, login_manager
+from careers_app.extensions import login_manager
+from careers_app.outage import (
+    DATABASE_ERRORS,
+    database_is_down,
+    is_database_outage,
+    mark_database_down,
+    refused_form_fields,
+)
 from careers_app.refused_posts import init_refused_posts, rerender_refused_post
 from careers_app.security import viewer_is_signed_in
 
@@ -27,7 +33,13 @@ def _error_response(status: int, description: str = "") -> Response | tuple[Resp
     if _wants_json():
         return jsonify({"error": description or str(status)}), status
     template = PAGES.get(status, "errors/generic.html")
-    return Response(render_template(template, status=status), status=status)
+    try:
+        return Response(render_template(template, status=status), status=status)
+    except DATABASE_ERRORS as error:
+        # Drawing the page asked who is signed in, and the database did not answer.
+        if status == 503:
+            raise
+        return handle_database_unavailable(error)
 
 
 def handle_http_error(error: HTTPException) -> Response | tuple[Response, int]:
@@ -44,6 +56,9 @@ def handle_csrf_error(error: CSRFError) -> Response | tuple[Response, int]:
     nothing it does lasts, and the page explains what happened.
     """
     view = current_app.view_functions.get(request.endpoint or "")
+    viewer_is_signed_in()  # when the database cannot say, answer 503, not "signed out"
+    if database_is_down():
+        return _database_unavailable_response()
     if _wants_json() and not viewer_is_signed_in() and getattr(view, "access", None) != "public":
         # The session has ended: say so, rather than blame the token that went with it.
         return _error_response(401, "Your session has ended: sign in again")
@@ -52,17 +67,34 @@ def handle_csrf_error(error: CSRFError) -> Response | tuple[Response, int]:
         return login_manager.unauthorized()
     if _wants_json() or not getattr(view, "rerender_on_csrf_error", False):
         return _error_response(400, "The security token was missing or did not match")
-    response = rerender_refused_post(view)
+    try:
+        response = rerender_refused_post(view)
+    except DATABASE_ERRORS as db_error:
+        return handle_database_unavailable(db_error)
     if response is None:
         return _error_response(400, "The security token was missing or did not match")
     return response
 
 
-def handle_database_unavailable(error: OperationalError) -> Response | tuple[Response, int]:
-    log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else error)
-    db.session.rollback()
-    g.database_down = True  # render the page without looking up who is signed in
-    response = _error_response(503, "The service is temporarily unavailable")
+def handle_database_unavailable(error: Exception) -> Response | tuple[Response, int]:
+    """503 with Retry-After for an outage (careers_app/outage.py); other database errors
+    are bugs and get the 500 page."""
+    if not is_database_outage(error):
+        return handle_unexpected_error(error)
+    # The type only: the message of a failed statement may quote it.
+    cause = getattr(error, "orig", None) or error
+    log.error("database unavailable: %s on %s", type(cause).__name__, request.endpoint)
+    mark_database_down()
+    return _database_unavailable_response()
+
+
+def _database_unavailable_response() -> Response | tuple[Response, int]:
+    if request.method == "POST" and not _wants_json():
+        # What the person typed is shown back to copy, since nothing was saved.
+        page = render_template("errors/503_not_saved.html", fields=refused_form_fields())
+        response: Response | tuple[Response, int] = Response(page, status=503)
+    else:
+        response = _error_response(503, "The service is temporarily unavailable")
     if isinstance(response, tuple):
         response[0].headers["Retry-After"] = "30"
     else:
@@ -80,5 +112,6 @@ def init_errors(app: Flask) -> None:
     init_refused_posts(app)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(OperationalError, handle_database_unavailable)
+    for error_class in DATABASE_ERRORS:
+        app.register_error_handler(error_class, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected_error)

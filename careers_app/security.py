@@ -13,6 +13,12 @@ from flask import Flask, Response, abort, g, request
 from flask_login import current_user
 
 from careers_app.extensions import login_manager
+from careers_app.outage import (
+    DATABASE_ERRORS,
+    database_is_down,
+    is_database_outage,
+    mark_database_down,
+)
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -109,10 +115,21 @@ def _content_security_policy() -> str:
 
 
 def viewer_is_signed_in() -> bool:
-    """Whether the person viewing is signed in, without touching a database known to be down."""
-    if g.get("database_down"):
+    """Whether the person viewing is signed in, without touching a database known to be down.
+
+    Asking loads the account; if the database cannot answer, the rest of the request
+    carries on as signed out (this runs in after_request too, where raising would turn
+    any response into a 500).
+    """
+    if database_is_down():
         return False
-    return bool(current_user.is_authenticated)
+    try:
+        return bool(current_user.is_authenticated)
+    except DATABASE_ERRORS as error:
+        if not is_database_outage(error):
+            raise
+        mark_database_down()
+        return False
 
 
 def add_security_headers(response: Response) -> Response:
@@ -129,7 +146,7 @@ def add_security_headers(response: Response) -> Response:
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     # Pages for a signed-in person may hold their private writing: never keep a copy.
-    if viewer_is_signed_in() or response.status_code >= 500:
+    if viewer_is_signed_in() or response.status_code >= 500 or database_is_down():
         headers["Cache-Control"] = "no-store"
         headers["Vary"] = "Cookie"
     return response

@@ -89,6 +89,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # The application's statement timeout (DATABASE_STATEMENT_TIMEOUT) suits
+            # requests, not a migration rebuilding a large table or index.
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()  # a session setting; Alembic then runs its own transaction
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

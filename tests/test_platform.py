@@ -72,7 +72,7 @@ def test_healthz_gives_503_when_database_is_unreachable():
     app = build_app("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_json()["database"] == "unreachable"
+    assert response.get_json() == {"status": "unavailable", "database": "unavailable"}
 
 
 def test_pages_give_503_without_stack_trace_when_database_is_unreachable(make_user):

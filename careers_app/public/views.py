@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from careers_app.extensions import db
+from careers_app.outage import mark_database_down
 from careers_app.public import bp
 from careers_app.security import public
 
@@ -54,6 +55,9 @@ def healthz():  # type: ignore[no-untyped-def]
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        db.session.rollback()
-        return jsonify({"status": "unavailable", "database": "unreachable"}), 503
+        # Nothing after this (the security headers) may wait on the database again.
+        mark_database_down()
+        response = jsonify({"status": "unavailable", "database": "unavailable"})
+        response.headers["Retry-After"] = "30"
+        return response, 503
     return jsonify({"status": "ok", "database": "ok"})
