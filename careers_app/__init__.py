@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter, Map
 from careers_app.config import PROJECT_ROOT, check_production, load_config
 from careers_app.content.glossary import load_glossary
 from careers_app.content.loader import load_registry
+from careers_app.jsonbody import RequestJSONProvider
 from careers_app.logs import init_logging
 
 SERVICE_NAME = "Plan your NHS career"
@@ -39,6 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     app.config.update(overrides or {})
     app.config["SERVICE_NAME"] = SERVICE_NAME
+    app.json = RequestJSONProvider(app)
     check_production(app.config)
     app.debug = bool(app.config["DEBUG"])
     init_logging(app)

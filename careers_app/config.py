@@ -98,10 +98,21 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "DATABASE_CONNECT_TIMEOUT": _seconds("DATABASE_CONNECT_TIMEOUT", 5),
         "DATABASE_STATEMENT_TIMEOUT": _seconds("DATABASE_STATEMENT_TIMEOUT", 15),
         "DATABASE_BUSY_TIMEOUT": _seconds("DATABASE_BUSY_TIMEOUT", 5),
-        # Large enough that a megabyte of pasted text reaches the form's own length check
-        # and gets a validation message instead of a bare "request too large" page.
-        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
-        "MAX_FORM_MEMORY_SIZE": 10 * 1024 * 1024,
+        # The largest post any page can send, with every answer at its limit: the step
+        # "starr-answers" (specialty-interview-preparation): one 500-character and five
+        # 20,000-character answers, 100,305 characters with the hidden inputs. A browser
+        # percent-encodes each UTF-8 byte of a form post as 3 bytes, so at 4 bytes a
+        # character that is 100,305 x 12 = 1,202,620 bytes with the input names (the
+        # JSON autosave of it is a third of that). 2 MiB leaves room for a longer step,
+        # and a megabyte of pasted text still reaches the field's own length message.
+        # tests/test_bad_input_limits.py recomputes the figure from modules/ and fails
+        # if a module outgrows it. Larger bodies get the 413 page (or JSON with a message).
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Only multipart posts (no page sends one): each text part at most the longest
+        # answer, 20,000 characters x 4 bytes = 80,000 bytes; and at most 500 parts, where
+        # the step with the most inputs has 129 (Werkzeug's default is 1,000).
+        "MAX_FORM_MEMORY_SIZE": 128 * 1024,
+        "MAX_FORM_PARTS": 500,
         "SESSION_COOKIE_NAME": "careers_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

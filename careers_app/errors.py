@@ -42,10 +42,17 @@ def _error_response(status: int, description: str = "") -> Response | tuple[Resp
         return handle_database_unavailable(error)
 
 
+# Said by the 413 page too (templates/errors/413.html); the autosave shows it in its status.
+TOO_LARGE_MESSAGE = ("What you sent was larger than this service accepts in one go. "
+                     "Shorten the longest answers and try again")
+
+
 def handle_http_error(error: HTTPException) -> Response | tuple[Response, int]:
     # Redirects, and errors that carry their own page (the sign-in throttle's), pass through.
     if error.response is not None or error.code is None or 300 <= error.code < 400:
         return error.get_response()
+    if error.code == 413 and _wants_json():
+        return jsonify({"error": TOO_LARGE_MESSAGE, "errors": {"request": TOO_LARGE_MESSAGE}}), 413
     return _error_response(error.code, error.name)
 
 

@@ -8,6 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from careers_app.forms import BaseForm, choices
 from careers_app.security import GRANTABLE_ROLES
+from careers_app.text import StorableText
 
 
 class RolesForm(BaseForm):
@@ -26,5 +27,8 @@ class UserSearchForm(BaseForm):
 
     q = SearchField(
         "Search by name or email",
-        validators=[Optional(), Length(max=254, message="Search must be 254 characters or fewer")],
+        # StorableText: PostgreSQL refuses a NUL in a query parameter with an error, so a
+        # search for one gets a message instead (BaseForm adds it to text fields only).
+        validators=[Optional(), StorableText(),
+                    Length(max=254, message="Search must be 254 characters or fewer")],
     )

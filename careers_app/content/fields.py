@@ -68,12 +68,24 @@ def _as_mapping(value: object, what: str) -> Mapping[str, Any]:
     return value
 
 
+def small_number(text: str, max_digits: int) -> int | None:
+    """The whole number that ``text`` spells in at most ``max_digits`` ASCII digits, else None.
+
+    Checked before int(): int() raises ValueError past 4,300 digits, and str.isdigit()
+    also accepts characters, such as superscript digits, that int() refuses.
+    """
+    text = text.strip()
+    if not text or len(text) > max_digits or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
 def _as_point(value: object, what: str) -> int | None:
     """A rating from 1 to 5; blank is None. Form posts send digits as text."""
     if value is None or value == "":
         return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
+    if isinstance(value, str):
+        value = small_number(value, 3)
     if isinstance(value, bool) or not isinstance(value, int) or value not in SCALE_POINTS:
         raise FieldError(f"{what} must be a number from 1 to 5")
     return value
@@ -144,6 +156,8 @@ def _multi_choice(spec: FieldSpec, value: object, strict: bool) -> dict[str, Any
     answer = _as_mapping(value, "This answer")
     allowed = [option.value for option in spec.options] + (["other"] if spec.allow_other else [])
     chosen = _as_list(answer.get("selected"), "The choices")
+    if len(chosen) > len(allowed):  # each box once at most, checked before any work
+        raise FieldError("Choose from the options shown")
     unknown = [item for item in chosen if item not in allowed]
     if unknown:
         raise FieldError("Choose from the options shown")
@@ -185,8 +199,13 @@ def _rows(
     spec: FieldSpec, value: object, clean_row: Callable[[Mapping[str, Any]], dict[str, Any]],
     is_blank: Callable[[dict[str, Any]], bool],
 ) -> list[dict[str, Any]]:
+    raw_rows = _as_list(value, "The rows")
+    # A page shows at most max_rows rows (one more while a row is being added); more is
+    # refused before any row is read, so a long list of blank rows costs nothing.
+    if len(raw_rows) > spec.max_rows + 1:
+        raise FieldError(f"You can add up to {spec.max_rows} rows")
     rows = []
-    for raw in _as_list(value, "The rows"):
+    for raw in raw_rows:
         row = clean_row(_as_mapping(raw, "Each row"))
         if not is_blank(row):
             rows.append(row)
@@ -246,15 +265,17 @@ def _date(spec: FieldSpec, value: object, strict: bool) -> dict[str, str]:
 
 def _decision_matrix(spec: FieldSpec, value: object, strict: bool) -> dict[str, Any]:
     matrix = _as_mapping(value, "The comparison")
-    options = [clean_text(item, MATRIX_LABEL_LIMIT, "An option name")
-               for item in _as_list(matrix.get("options"), "The options")]
+    raw_options = _as_list(matrix.get("options"), "The options")
+    raw_criteria = _as_list(matrix.get("criteria"), "The factors")
+    raw_scores = _as_list(matrix.get("scores"), "The ratings")
+    _check_matrix_size(spec, raw_options, raw_criteria, raw_scores)
+    options = [clean_text(item, MATRIX_LABEL_LIMIT, "An option name") for item in raw_options]
     criteria = []
-    for raw in _as_list(matrix.get("criteria"), "The factors"):
+    for raw in raw_criteria:
         raw = _as_mapping(raw, "Each factor")
         label = clean_text(raw.get("label"), MATRIX_LABEL_LIMIT, "A factor")
         criteria.append({"label": label,
                          "weight": _as_point(raw.get("weight"), "An importance rating")})
-    raw_scores = _as_list(matrix.get("scores"), "The ratings")
     scores = []
     for row_number in range(len(options)):
         row = raw_scores[row_number] if row_number < len(raw_scores) else []
@@ -281,6 +302,21 @@ def _decision_matrix(spec: FieldSpec, value: object, strict: bool) -> dict[str, 
         if unrated:
             raise FieldError("Rate the importance of every factor and every option against it")
     return cleaned
+
+
+def _check_matrix_size(
+    spec: FieldSpec, options: list[Any], criteria: list[Any], scores: list[Any]
+) -> None:
+    """Refuse a grid larger than the page shows before reading a cell of it.
+
+    The page has max_options x max_criteria boxes, blank ones included; without this a
+    small body naming 6,000 blank options and factors made 36 million cells to check.
+    """
+    if len(options) > spec.max_options or len(scores) > spec.max_options:
+        raise FieldError(f"Compare up to {spec.max_options} options")
+    if len(criteria) > spec.max_criteria or any(
+            isinstance(row, list) and len(row) > spec.max_criteria for row in scores):
+        raise FieldError(f"Use up to {spec.max_criteria} factors")
 
 
 CLEANERS: dict[str, Callable[[FieldSpec, object, bool], Any]] = {

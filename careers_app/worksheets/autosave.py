@@ -16,6 +16,10 @@ from flask import Response, jsonify, request
 from careers_app.worksheets.service import SaveOutcome
 
 MALFORMED = "Send a JSON object with a whole-number version and an answers object"
+# A step has at most a dozen fields. Unknown ids are ignored, but an answers object with
+# thousands of them is refused before any is looked at.
+MAX_ANSWER_KEYS = 100
+TOO_MANY_ANSWERS = f"Send the answers of one step at a time (at most {MAX_ANSWER_KEYS})"
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,8 @@ class AutosaveRequest:
 
 
 def read_autosave_request() -> AutosaveRequest | None:
-    """The base version and answers from the body; None when the body is malformed."""
+    """The base version and answers from the body; None when the body is malformed
+    (including JSON nested too deeply to read: see careers_app/jsonbody.py)."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return None
@@ -39,6 +44,10 @@ def read_autosave_request() -> AutosaveRequest | None:
 
 def malformed_response() -> tuple[Response, int]:
     return jsonify({"errors": {"request": MALFORMED}}), 400
+
+
+def too_many_answers_response() -> tuple[Response, int]:
+    return jsonify({"errors": {"request": TOO_MANY_ANSWERS}}), 422
 
 
 def autosave_response(outcome: SaveOutcome) -> tuple[Response, int]:

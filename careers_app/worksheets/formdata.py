@@ -11,7 +11,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from careers_app.content.fields import FieldError
+from careers_app.content.fields import FieldError, small_number
 from careers_app.content.schema import FieldSpec, Step
 
 ACTION_TEXT_COLUMNS = ("action", "measure", "support")
@@ -41,8 +41,8 @@ def _ranking(form: MultiDict[str, str], spec: FieldSpec) -> list[str]:
     if not any(positions.values()):
         return []
     count = len(spec.options)
-    numbers = {value: int(raw) for value, raw in positions.items()
-               if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= count}
+    numbers = {value: number for value, raw in positions.items()
+               if (number := small_number(raw, 3)) is not None and 1 <= number <= count}
     if len(numbers) != count or len(set(numbers.values())) != count:
         raise FieldError(f"Give each value a different number from 1 to {count}")
     return sorted(numbers, key=numbers.__getitem__)

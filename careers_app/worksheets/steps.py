@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import render_template, url_for
 
+from careers_app.content.fields import small_number
 from careers_app.content.schema import Module, Step
 from careers_app.forms import BaseForm
 from careers_app.worksheets.formdata import first_input_id, name
@@ -46,9 +47,9 @@ def apply_row_action(
         filled = sum(1 for row in rows if any(_has_text(cell) for cell in row.values()))
         return values, RowAnchor(spec.id, name(spec.id, filled, first_column))
     if kind == REMOVE_ROW:
-        index = rest.split("--")[-1]
-        if index.isascii() and index.isdigit() and int(index) < len(rows):
-            del rows[int(index)]
+        index = small_number(rest.split("--")[-1], 3)
+        if index is not None and index < len(rows):
+            del rows[index]
         return {**values, spec.id: rows}, RowAnchor(None, name(spec.id, "rows-heading"))
     return values, None
 

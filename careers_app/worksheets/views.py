@@ -15,9 +15,11 @@ from careers_app.forms import BaseForm, rerender_on_csrf_failure
 from careers_app.security import Role, roles_required
 from careers_app.worksheets import bp, service
 from careers_app.worksheets.autosave import (
+    MAX_ANSWER_KEYS,
     autosave_response,
     malformed_response,
     read_autosave_request,
+    too_many_answers_response,
 )
 from careers_app.worksheets.catalogue import AUDIENCES, grouped, next_scan_stage, status_of
 from careers_app.worksheets.formdata import first_input_id, read_step
@@ -148,6 +150,8 @@ def autosave(slug: str, step_id: str) -> tuple[Response, int]:
     received = read_autosave_request()
     if received is None:
         return malformed_response()
+    if len(received.answers) > MAX_ANSWER_KEYS:
+        return too_many_answers_response()
     outcome = service.save_step(current_user.id, module, step, received.answers,
                                 received.base_version)
     return autosave_response(outcome)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from careers_app.clock import in_uk
+from careers_app.content.fields import small_number
 from careers_app.content.loader import ModuleRegistry
 from careers_app.extensions import db
 from careers_app.workshops import service
@@ -93,8 +94,8 @@ def sorted_rows(matrix: Matrix, sort: str) -> list[Row]:
         return sorted(matrix.rows, key=lambda r: (r.last_activity is None,
                                                   -(r.last_activity.timestamp()
                                                     if r.last_activity else 0)))
-    if sort.startswith("module-") and sort[7:].isdigit() and int(sort[7:]) < len(matrix.columns):
-        index = int(sort[7:])
+    index = small_number(sort[7:], 3) if sort.startswith("module-") else None
+    if index is not None and index < len(matrix.columns):
         return sorted(matrix.rows, key=lambda r: -r.cells[index].sort_key)
     return sorted(matrix.rows, key=lambda r: r.membership.member.full_name.casefold())
 

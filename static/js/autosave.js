@@ -384,7 +384,9 @@ class Autosaver {
     const data = await response.json().catch(() => ({}));
     if (response.status === 200) return this.saved(data, answers);
     if (response.status === 409) return this.showConflict(data);
-    if (response.status === 422) {
+    // 422: an answer was refused; 413: more than the service accepts. Retrying sends the
+    // same again, so say why and keep the draft until the person changes it.
+    if (response.status === 422 || response.status === 413) {
       const messages = Object.values(data.errors || {});
       this.failing = true;
       this.keepDraft();
