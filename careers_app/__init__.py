@@ -75,7 +75,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from careers_app.accounts.service import find_user_by_session_token
+    from careers_app.accounts.session_views import init_sessions
     from careers_app.db import engine_options
     from careers_app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -89,7 +89,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
-    login_manager.user_loader(find_user_by_session_token)
+    # The account from the session's token, within the idle and absolute limits.
+    init_sessions(app)
 
 
 def _register_blueprints(app: Flask) -> None:

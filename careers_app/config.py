@@ -29,6 +29,15 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {raw!r}.")
+    return int(raw)
+
+
 def _development_secret(instance_path: Path) -> str:
     """Generate a secret key into ``instance/`` once, so sessions survive restarts."""
     key_file = instance_path / "secret_key"
@@ -78,6 +87,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         secret = secrets.token_urlsafe(48)
     redis_url = os.environ.get("REDIS_URL", "").strip()
     mail_backend = os.environ.get("MAIL_BACKEND", "smtp" if production else "console")
+    secure_cookie = _flag("SESSION_COOKIE_SECURE", production)
     log_format = os.environ.get("LOG_FORMAT", "").strip().lower() or (
         "json" if production else "text")
     if log_format not in LOG_FORMATS:
@@ -113,10 +123,15 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # the step with the most inputs has 129 (Werkzeug's default is 1,000).
         "MAX_FORM_MEMORY_SIZE": 128 * 1024,
         "MAX_FORM_PARTS": 500,
-        "SESSION_COOKIE_NAME": "careers_session",
+        # __Host- makes browsers refuse the cookie unless it is Secure, for the whole site
+        # and for this host only, so no other subdomain can set or overwrite it. Browsers
+        # drop a __Host- cookie sent without Secure, hence the plain name over http.
+        "SESSION_COOKIE_NAME": "__Host-careers_session" if secure_cookie else "careers_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
+        "SESSION_COOKIE_SECURE": secure_cookie,
+        "SESSION_IDLE_MINUTES": _positive_int("SESSION_IDLE_MINUTES", 30),
+        "SESSION_MAX_HOURS": _positive_int("SESSION_MAX_HOURS", 12),
         "REMEMBER_COOKIE_DURATION": 0,
         "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
         # A token that lives as long as the session: a trainee who writes for over an
@@ -159,6 +174,12 @@ def check_production(config: dict[str, Any]) -> None:
     if not config.get("SESSION_COOKIE_SECURE"):
         problems.append(
             "SESSION_COOKIE_SECURE is off: session cookies must be sent over HTTPS only."
+        )
+    name = str(config.get("SESSION_COOKIE_NAME", ""))
+    if not name.startswith("__Host-") or config.get("SESSION_COOKIE_DOMAIN"):
+        problems.append(
+            "The session cookie must be named __Host-... with no SESSION_COOKIE_DOMAIN, so "
+            "that no other site on the domain can set or read it."
         )
     if config.get("MAIL_BACKEND") != "smtp":
         problems.append("MAIL_BACKEND must be smtp: password reset emails would not be sent.")

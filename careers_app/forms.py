@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import request
+from flask import g, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from wtforms import Field
@@ -20,6 +20,14 @@ CSRF_EXPIRED_MESSAGE = (
     "This page had expired for your security. What you entered is still here: "
     "check it and submit the form again"
 )
+# Shown when text typed before the session ended is put back after signing in
+# (careers_app/accounts/carried.py).
+CARRIED_TEXT_MESSAGE = "Your text has not been saved yet: check it and save"
+
+
+def showing_carried_text() -> bool:
+    """True while a view re-shows text carried through signing in: nothing may be saved."""
+    return bool(g.get("showing_carried_text"))
 
 
 class BaseForm(FlaskForm):
@@ -56,9 +64,15 @@ class BaseForm(FlaskForm):
             return False
         return valid
 
+    def validate_on_submit(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        # Text carried through signing in is shown, never saved, until the person saves.
+        if showing_carried_text():
+            return False
+        return super().validate_on_submit(extra_validators)
+
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, first message) for the error summary, in the order fields appear."""
-        errors = []
+        errors = [("", CARRIED_TEXT_MESSAGE)] if showing_carried_text() else []
         for field in self:
             if not field.errors:
                 continue

@@ -17,6 +17,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from careers_app.accounts import bp
+from careers_app.accounts import carried as carried_text
 from careers_app.accounts.forms import (
     ChangePasswordForm,
     ProfileDetailsForm,
@@ -39,6 +40,7 @@ from careers_app.accounts.service import (
     update_profile,
     user_for_reset_token,
 )
+from careers_app.accounts.sessions import start_clock
 from careers_app.accounts.throttle import (
     mark_sign_in_failed,
     throttle_per_account,
@@ -56,6 +58,7 @@ def _start_session(user) -> None:  # type: ignore[no-untyped-def]
     # A fresh session at sign-in, so nothing from before (or planted) carries over.
     session.clear()
     login_user(user)
+    start_clock()
 
 
 def _after_sign_in_target() -> str:
@@ -108,13 +111,17 @@ def sign_in() -> str | Response:
         if user is not None:
             _start_session(user)
             log_event("sign_in")
+            carried = carried_text.from_sign_in_form()
+            if carried is not None:  # text typed before the session ended: show it back
+                return carried_text.show_after_sign_in(carried)
             return redirect(_after_sign_in_target())
         mark_sign_in_failed()
         # The account's id if there is one; the address typed is never logged.
         known = find_user_by_email(form.email.data)
         log_event("sign_in_failed", WARNING, target_user_id=known.id if known else None)
         form.email.errors.append(SIGN_IN_FAILED)
-    return render_template("accounts/sign_in.html", form=form)
+    return render_template("accounts/sign_in.html", form=form,
+                           carried=carried_text.from_sign_in_form(), prefix=carried_text.PREFIX)
 
 
 @bp.post("/sign-out")

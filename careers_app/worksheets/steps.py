@@ -90,8 +90,8 @@ class StepPage:
         summary = [("", message)] if message else []
         summary += [(first_input_id(spec), errors[spec.id])
                     for spec in self.step.fields if spec.id in errors]
-        if self.form.errors.get("csrf_token"):
-            summary.insert(0, *self.form.error_list())
+        # A refused token, or text carried through signing in, explains itself first.
+        summary = self.form.error_list() + summary
         html = render_template(
             "worksheets/step.html",
             module=self.module,

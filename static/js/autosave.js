@@ -401,6 +401,8 @@ class Autosaver {
   }
 
   saved(data, answers) {
+    // A save counts as activity: the session-timeout warning moves its clock on.
+    document.dispatchEvent(new CustomEvent("app:activity"));
     this.version = data.version;
     this.versionInput.value = String(data.version);
     this.acknowledged = JSON.stringify(answers);

@@ -25,6 +25,8 @@ for (const form of document.querySelectorAll("form[data-draft-url]")) {
         headers: { "Accept": "application/json" },
       });
       const result = await response.json().catch(() => ({}));
+      // A save counts as activity: the session-timeout warning moves its clock on.
+      if (response.ok) document.dispatchEvent(new CustomEvent("app:activity"));
       if (response.ok) say(`Saved at ${result.saved_at}`);
       else if (response.status === 422) say("Not saved: check the answers marked when you send the form");
       else if (response.status === 401) say("Not saved: sign in again, then save");
