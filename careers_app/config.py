@@ -111,10 +111,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # The largest post any page can send, with every answer at its limit: the step
         # "starr-answers" (specialty-interview-preparation): one 500-character and five
         # 20,000-character answers, 100,305 characters with the hidden inputs. A browser
-        # percent-encodes each UTF-8 byte of a form post as 3 bytes, so at 4 bytes a
-        # character that is 100,305 x 12 = 1,202,620 bytes with the input names (the
-        # JSON autosave of it is a third of that). 2 MiB leaves room for a longer step,
-        # and a megabyte of pasted text still reaches the field's own length message.
+        # percent-encodes each UTF-8 byte of a form post as 3 bytes, so with every
+        # character 4 bytes of UTF-8 (12 on the wire) that post is 1,202,620 bytes, input
+        # names included (its JSON autosave is a third of that). 2 MiB leaves room for a
+        # longer step, and a megabyte of pasted plain text still gets the field's message.
         # tests/test_bad_input_limits.py recomputes the figure from modules/ and fails
         # if a module outgrows it. Larger bodies get the 413 page (or JSON with a message).
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
