@@ -11,8 +11,9 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 
+# A message, not a password (hence the noqa for the hard-coded password check).
 COMMON_PASSWORD_MESSAGE = (
-    "This password is too common or too easy to guess. Choose one that would be hard "
+    "This password is too common or too easy to guess. Choose one that would be hard "  # noqa: S105
     "to guess, such as three random words"
 )
 # zxcvbn's list of the 30,000 most used passwords (from public breach corpora), lower
