@@ -251,3 +251,33 @@ def test_autosave_still_answers_401_json_so_the_page_keeps_its_draft(csrf_app, m
                            headers={"X-CSRFToken": token, "Accept": "application/json"})
     assert response.status_code == 401 and response.is_json
     assert rows(csrf_app, StepAnswer) == 0
+
+
+def test_a_view_that_saves_without_asking_its_form_saves_nothing_while_showing_text(
+        csrf_app, make_user):
+    """Forms never validate while carried text is shown; commits are refused as well,
+    so a view that writes regardless cannot act on text nobody has checked."""
+    from flask_login import current_user
+
+    from careers_app.accounts.service import end_all_sessions
+    from careers_app.forms import rerender_on_csrf_failure
+    from careers_app.security import Role, roles_required
+
+    @roles_required(Role.TRAINEE)
+    @rerender_on_csrf_failure
+    def careless() -> str:
+        end_all_sessions(current_user._get_current_object())  # commits: signs out elsewhere
+        return "done"
+
+    csrf_app.add_url_rule("/careless", "careless", careless, methods=["GET", "POST"])
+    make_user("a@example.org")
+    client = signed_in_client(csrf_app, "a@example.org")
+    token = csrf_token_from(text_of(client.get("/dashboard")))
+    remove_session_cookie(csrf_app, client)
+    page = text_of(client.post("/careless", data={"csrf_token": token, "note": TEXT}))
+
+    shown = sign_in_on_page(client, page, "a@example.org")
+    assert shown.status_code == 302 and shown.headers["Location"] == "/dashboard"
+    dashboard = client.get("/dashboard")
+    assert dashboard.status_code == 200, "the session token was replaced by the careless view"
+    assert "The page you were on cannot be shown" in text_of(dashboard)

@@ -60,6 +60,17 @@ def test_31_minutes_idle_signs_out_and_says_why(client, trainee, clock):
     assert not is_signed_in(client)
 
 
+def test_the_reason_is_kept_for_the_sign_in_page_when_a_public_page_came_first(
+        client, trainee, clock):
+    wait(clock, minutes=31)
+    assert client.get("/").status_code == 200  # the session ends here, unannounced
+    response = client.get("/dashboard")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You were signed out after 30 minutes without activity" in page
+    again = client.get(client.get("/dashboard").headers["Location"]).get_data(as_text=True)
+    assert "without activity" not in again and "Sign in to continue." in again
+
+
 def test_the_idle_clock_counts_from_the_last_request(client, trainee, clock):
     for _ in range(3):
         wait(clock, minutes=25)

@@ -26,6 +26,9 @@ from careers_app.accounts.service import find_user_by_session_token
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
+# Kept in the cleared session until the sign-in page has said it: the first request
+# after the limit may be a public page, and the message belongs on the next sign-in.
+ENDED_REASON = "signed_out_reason"
 TOUCH_EVERY_SECONDS = 60
 # Requests that only ask how long is left must not count as activity themselves.
 NOT_ACTIVITY = frozenset({"accounts.session_status"})
@@ -106,6 +109,7 @@ def load_signed_in_user(token: str) -> User | None:
     if reason is not None:
         owner = find_user_by_session_token(token)
         session.clear()
+        session[ENDED_REASON] = reason
         g.ended_session = EndedSession(reason, owner.id if owner else None)
         return None
     user = find_user_by_session_token(token)
@@ -115,13 +119,18 @@ def load_signed_in_user(token: str) -> User | None:
 
 
 def ended_session() -> EndedSession | None:
-    """The session this request found ended, if any."""
-    return g.get("ended_session")
+    """The session this request (or an earlier one, since) found ended, if any."""
+    ended = g.get("ended_session")
+    if ended is None and session.get(ENDED_REASON) in {"idle", "absolute", "unknown"}:
+        ended = EndedSession(session[ENDED_REASON], None)
+    return ended
 
 
 def signed_out_message() -> str | None:
-    """Why the person was signed out, for the sign-in page; None when not by a limit."""
+    """Why the person was signed out, for the sign-in page (said once); None when not by
+    a limit."""
     ended = ended_session()
+    session.pop(ENDED_REASON, None)
     if ended is None or ended.reason == "unknown":
         return None
     if ended.reason == "idle":
