@@ -7,7 +7,7 @@ VENDOR := static/vendor/nhsuk-frontend
 NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
 export FLASK_APP := careers_app
 
-.PHONY: run test setup assets migrate seed lint clean
+.PHONY: run test test-stack prod-like setup assets migrate seed lint clean
 
 setup: $(VENV)/.installed assets
 
@@ -41,6 +41,16 @@ run: seed
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser suite over HTTPS against the production-shaped stack (needs nginx,
+# PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379; see README).
+test-stack: setup
+	$(BIN)/python -m pytest tests/e2e --stack $(PYTEST_ARGS)
+
+# The same stack by hand: nginx with TLS on https://localhost:8443 in front of two
+# gunicorn instances in production mode. Ctrl+C stops it all.
+prod-like: setup
+	$(BIN)/python -m deploy.prod_like
 
 lint: setup
 	$(BIN)/python -m ruff check .

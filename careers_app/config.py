@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "test", "production")
@@ -72,6 +73,17 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _trusted_hosts(external_url: str) -> list[str] | None:
+    """Host names requests may name: TRUSTED_HOSTS, else the canonical URL's host
+    (production), else any (development and tests)."""
+    listed = [host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",")]
+    hosts = [host for host in listed if host]
+    if hosts:
+        return hosts
+    host = urlsplit(external_url).hostname if external_url else None
+    return [host] if host else None
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     """Build the Flask configuration from the environment."""
     environment = os.environ.get("APP_ENV", "development").strip().lower()
@@ -86,6 +98,11 @@ def load_config(instance_path: Path) -> dict[str, Any]:
     elif not secret and environment == "test":
         secret = secrets.token_urlsafe(48)
     redis_url = os.environ.get("REDIS_URL", "").strip()
+    # The canonical address every emailed link is built on. Development serves on the
+    # loopback port of `make run`; production must say (check_production).
+    external_url = os.environ.get("EXTERNAL_URL", "").strip().rstrip("/")
+    if not external_url and not production:
+        external_url = f"http://127.0.0.1:{os.environ.get('PORT', '5000').strip() or '5000'}"
     mail_backend = os.environ.get("MAIL_BACKEND", "smtp" if production else "console")
     secure_cookie = _flag("SESSION_COOKIE_SECURE", production)
     log_format = os.environ.get("LOG_FORMAT", "").strip().lower() or (
@@ -139,10 +156,17 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": True,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # A Redis that does not answer must not hold requests: give up after a second.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        # Redis down: limits carry on per process in memory rather than giving a 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": False,
         "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", "0") or 0),
         "PROXY_FIX_X_PROTO": int(os.environ.get("PROXY_FIX_X_PROTO", "0") or 0),
         "LOG_FORMAT": log_format,
+        "EXTERNAL_URL": external_url,
+        "TRUSTED_HOSTS": _trusted_hosts(external_url if production else ""),
         "MAIL_BACKEND": mail_backend,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25") or 25),
@@ -175,6 +199,11 @@ def check_production(config: dict[str, Any]) -> None:
         problems.append(
             "SESSION_COOKIE_SECURE is off: session cookies must be sent over HTTPS only."
         )
+    if str(config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://"):
+        problems.append(
+            "REDIS_URL is not set: throttling would be counted separately by each worker, "
+            "so the sign-in limits would not hold."
+        )
     name = str(config.get("SESSION_COOKIE_NAME", ""))
     if not name.startswith("__Host-") or config.get("SESSION_COOKIE_DOMAIN"):
         problems.append(
@@ -183,7 +212,18 @@ def check_production(config: dict[str, Any]) -> None:
         )
     if config.get("MAIL_BACKEND") != "smtp":
         problems.append("MAIL_BACKEND must be smtp: password reset emails would not be sent.")
+    problems.extend(_address_problems(config))
     if problems:
         raise ConfigurationError(
             "Refusing to start in production:\n- " + "\n- ".join(problems)
         )
+
+
+def _address_problems(config: dict[str, Any]) -> list[str]:
+    external = urlsplit(config.get("EXTERNAL_URL") or "")
+    if external.scheme != "https" or not external.hostname:
+        return ["EXTERNAL_URL must be the service's https:// address (for example "
+                "https://careers.example.nhs.uk): emailed links are built from it."]
+    if not config.get("TRUSTED_HOSTS"):
+        return ["TRUSTED_HOSTS is empty: list the host names the service answers to."]
+    return []

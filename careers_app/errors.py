@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from careers_app.extensions import login_manager
 from careers_app.outage import (
@@ -54,6 +54,11 @@ def handle_http_error(error: HTTPException) -> Response | tuple[Response, int]:
     if error.code == 413 and _wants_json():
         return jsonify({"error": TOO_LARGE_MESSAGE, "errors": {"request": TOO_LARGE_MESSAGE}}), 413
     return _error_response(error.code, error.name)
+
+
+def handle_untrusted_host(error: SecurityError) -> Response:
+    # No page in the layout: without a trusted host no URL can be built for it.
+    return Response("This address is not served here.\n", status=400, mimetype="text/plain")
 
 
 def handle_csrf_error(error: CSRFError) -> Response | tuple[Response, int]:
@@ -117,6 +122,7 @@ def handle_unexpected_error(error: Exception) -> Response | tuple[Response, int]
 
 def init_errors(app: Flask) -> None:
     init_refused_posts(app)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     for error_class in DATABASE_ERRORS:

@@ -132,6 +132,10 @@ def viewer_is_signed_in() -> bool:
         return False
 
 
+# Stylesheets, scripts and images: files that are the same for everyone.
+PUBLIC_FILE_ENDPOINTS = frozenset({"static", "design_system_asset"})
+
+
 def add_security_headers(response: Response) -> Response:
     """Set the headers every response carries, whatever produced it."""
     headers = response.headers
@@ -145,6 +149,10 @@ def add_security_headers(response: Response) -> Response:
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.endpoint in PUBLIC_FILE_ENDPOINTS:
+        # The same file for everyone: no need to load the account (a query per file,
+        # and a connect timeout per file while the database is down).
+        return response
     # Pages for a signed-in person may hold their private writing: never keep a copy.
     if viewer_is_signed_in() or response.status_code >= 500 or database_is_down():
         headers["Cache-Control"] = "no-store"

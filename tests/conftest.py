@@ -58,6 +58,7 @@ def build_app(database_url: str, **overrides: object) -> Flask:
         "MAIL_BACKEND": "memory",
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "careers.test",
+        "EXTERNAL_URL": "https://careers.test",
     }
     config.update(overrides)
     built = create_app(config)

@@ -18,7 +18,9 @@ STRONG_SECRET = "Zq3v8LmP0xR7tY2wK9nB4cD6fG1hJ5sA"
 def production_app(database_url, monkeypatch, **overrides):
     monkeypatch.setenv("APP_ENV", "production")
     settings = {"SECRET_KEY": STRONG_SECRET, "MAIL_BACKEND": "smtp",
-                "SESSION_COOKIE_SECURE": True, "DEBUG": False}
+                "SESSION_COOKIE_SECURE": True, "DEBUG": False,
+                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/12",
+                "EXTERNAL_URL": "https://careers.test", "TRUSTED_HOSTS": ["careers.test"]}
     settings.update(overrides)
     return build_app(database_url, **settings)
 
@@ -35,6 +37,10 @@ def test_production_starts_with_safe_settings(database_url, monkeypatch):
         ({"SECRET_KEY": ""}, "SECRET_KEY is not set"),
         ({"DEBUG": True}, "FLASK_DEBUG is on"),
         ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE is off"),
+        ({"RATELIMIT_STORAGE_URI": "memory://"}, "REDIS_URL is not set"),
+        ({"EXTERNAL_URL": ""}, "EXTERNAL_URL must be the service's https:// address"),
+        ({"EXTERNAL_URL": "http://careers.test"}, "EXTERNAL_URL must be the service's https"),
+        ({"TRUSTED_HOSTS": None}, "TRUSTED_HOSTS is empty"),
     ],
 )
 def test_production_refuses_unsafe_settings(database_url, monkeypatch, overrides, reason):

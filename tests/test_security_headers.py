@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tests.conftest import build_app
-
 
 def test_security_headers_on_pages_errors_and_assets(client):
     for path in ["/", "/account/sign-in", "/no-such-page", "/healthz",
@@ -46,15 +44,35 @@ def test_session_cookie_is_httponly_and_lax(client, make_user, sign_in):
     assert "SameSite=Lax" in cookie
 
 
-def test_production_cookies_are_secure(database_url, monkeypatch):
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    from careers_app.config import load_config
+
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("MAIL_BACKEND", "smtp")
-    app = build_app(database_url, MAIL_BACKEND="smtp",
-                    SECRET_KEY="k" * 8 + "abcdefghijklmnopqrstuvwxyz0123456789")
-    assert app.config["SESSION_COOKIE_SECURE"] is True
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    assert load_config(tmp_path)["SESSION_COOKIE_SECURE"] is True
 
 
 def test_request_size_limit(client):
     response = client.post("/account/sign-in", data={"email": "a" * (11 * 1024 * 1024)})
     assert response.status_code == 413
     assert "Too much was sent at once" in response.get_data(as_text=True)
+
+
+def test_files_for_everyone_need_no_database_query_for_a_signed_in_person(
+    app, client, make_user, sign_in
+):
+    from sqlalchemy import event
+
+    from careers_app.extensions import db
+
+    make_user("a@example.org")
+    sign_in("a@example.org")
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    for path in ("/static/css/app.css", "/assets/images/favicon.svg"):
+        response = client.get(path)
+        assert response.status_code == 200
+        response.close()
+    assert statements == []

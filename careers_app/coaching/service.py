@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from flask import render_template, url_for
+from flask import render_template
 from sqlalchemy import func, select
 
 from careers_app.accounts.models import User, UserRole
@@ -26,6 +26,7 @@ from careers_app.coaching.workflow import transition
 from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
 from careers_app.extensions import db
+from careers_app.links import external_url
 from careers_app.mail import send_email
 from careers_app.plans.sharing import take_snapshot
 from careers_app.security import Role
@@ -336,7 +337,7 @@ def find_appointment(application: CoachingApplication, appointment_id: int) -> A
 
 def _tell(person: User, subject: str, template: str, **context: object) -> None:
     body = render_template(template, person=person,
-                           link=url_for("coaching.apply", _external=True), **context)
+                           link=external_url("coaching.apply"), **context)
     send_email(person.email, subject, body)
 
 
@@ -347,8 +348,8 @@ def _send_appointment(application: CoachingApplication, appointment: Appointment
                           cancelled=cancelled)
     body = render_template(template, person=application.applicant, appointment=appointment,
                            coach=coach, starts=in_uk(appointment.starts_at),
-                           link=url_for("coaching.application", application_id=application.id,
-                                        _external=True))
+                           link=external_url("coaching.application",
+                                         application_id=application.id))
     attachment = ("appointment.ics", ics, "text", "calendar")
     for person in (application.applicant, coach):
         if person is not None:

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 
-from flask import render_template, url_for
+from flask import render_template
 from sqlalchemy import func, select
 
 from careers_app.accounts.models import User, UserRole
@@ -18,6 +18,7 @@ from careers_app.audit import AuditEvent, events_about, record
 from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
 from careers_app.extensions import db
+from careers_app.links import external_url
 from careers_app.logs import log_event
 from careers_app.mail import send_email
 from careers_app.plans.models import PlanComment, PlanShare, PlanSnapshot, ShareMode
@@ -132,7 +133,7 @@ def add_comment(share: PlanShare, author: User, section: str, body: str) -> Plan
     # The email says who commented, not what: the words stay behind the sign-in.
     send_email(share.owner.email, "A coach commented on your action plan",
                render_template("email/plan_comment.txt", owner=share.owner, coach=author,
-                               link=url_for("plans.index", _external=True)))
+                               link=external_url("plans.index")))
     return comment
 
 

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from careers_app.clock import TimeProblem, in_uk, parse_time, uk_to_utc
 from careers_app.content.loader import ModuleRegistry
 from careers_app.forms import BaseForm, rerender_on_csrf_failure
+from careers_app.links import external_url
 from careers_app.plans.downloads import attachment
 from careers_app.security import Role, roles_required
 from careers_app.worksheets.service import answers_for_module
@@ -105,7 +106,7 @@ def workshop(workshop_id: int) -> str | Response:
         "workshops/workshop.html", workshop=found, matrix=matrix, form=form,
         rows=progress.sorted_rows(matrix, request.args.get("sort", "name")),
         sort=request.args.get("sort", "name"), code=service.show_code(found.join_code),
-        join_url=url_for(".join", code=found.join_code, _external=True), buttons=BaseForm(),
+        join_url=external_url("workshops.join", code=found.join_code), buttons=BaseForm(),
         starts=in_uk(found.starts_at))
 
 

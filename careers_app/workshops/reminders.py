@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 
 from careers_app.extensions import db
+from careers_app.links import external_url
 from careers_app.mail import send_email
 from careers_app.workshops import service
 from careers_app.workshops.models import Membership, Workshop
@@ -25,7 +26,7 @@ def text(workshop: Workshop, column: Column, name: str) -> str:
         f"\"{workshop.title}\". Please complete the module \"{column.title}\" by "
         f"{due.day} {due:%B %Y}.\n\n"
         f"You can carry on where you left off:\n"
-        f"{url_for('worksheets.resume', slug=column.assignment.module_slug, _external=True)}\n\n"
+        f"{external_url('worksheets.resume', slug=column.assignment.module_slug)}\n\n"
         "Your facilitator sees how far you have got, never what you write.\n"
     )
 

@@ -98,7 +98,8 @@ _HIDDEN_FROM_APP = (
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test in this folder (and below) ``e2e``; leave out the tests marked
-    ``stack`` unless the run is against the production-shaped stack (``--stack``).
+    ``stack`` unless the run is against the production-shaped stack (``--stack``), and
+    those marked ``in_process_server`` when it is.
 
     They are deselected rather than skipped: a run under CI must skip nothing.
     """
@@ -109,11 +110,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
         if item.get_closest_marker("stack") and not in_stack_run:
             left_out.append(item)
+        elif item.get_closest_marker("in_process_server") and in_stack_run:
+            left_out.append(item)  # it changes the server from inside the test
         else:
             kept.append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = kept
+    # Checks over what the whole run did (the POST routes reached) go last.
+    items[:] = sorted(kept, key=lambda item: bool(item.get_closest_marker("after_all_journeys")))
 
 
 _CALL_FAILED = pytest.StashKey[bool]()
@@ -493,6 +497,25 @@ def create_account(live_app) -> Callable[..., Account]:  # type: ignore[no-untyp
         return Account(full_name=full_name, email=email, password=password)
 
     return create
+
+
+@pytest.fixture
+def emails_to(live_app, request: pytest.FixtureRequest) -> Callable[[str], list[Any]]:  # type: ignore[no-untyped-def]
+    """``emails_to(address)``: the messages sent to ``address`` so far, oldest first, as
+    the recipient reads them: from the live app's memory backend, or in a ``--stack``
+    run from the SMTP sink the production instances sent them to."""
+
+    def sent(address: str) -> list[Any]:
+        if _stack_run(request):
+            messages = request.getfixturevalue("prod_stack").messages()
+        else:
+            from careers_app.mail import outbox
+
+            with live_app.app_context():
+                messages = list(outbox())
+        return [message for message in messages if message["To"] == address]
+
+    return sent
 
 
 @pytest.fixture

@@ -601,6 +601,8 @@ def test_two_tabs_conflict_keeps_both_texts_until_the_person_chooses(
     tab_2.close()
 
 
+# Makes the server fail on purpose by replacing a view in the test's own process.
+@pytest.mark.in_process_server
 def test_reload_restores_unsaved_text_from_this_tab_then_saves_it(
     page: Page, navigates: Fixture, create_account: Fixture, live_app: Any,
     assert_accessible: Fixture, monkeypatch: pytest.MonkeyPatch,
@@ -685,6 +687,8 @@ def test_going_back_mid_typing_then_returning_is_not_a_conflict(
         {"first-choice": "Psychiatry training", "reasons": "", "back-up-plan": ""}]
 
 
+# Makes the server fail on purpose by replacing a view in the test's own process.
+@pytest.mark.in_process_server
 def test_failing_saves_back_off_instead_of_sending_one_per_key_press(
     page: Page, navigates: Fixture, create_account: Fixture, live_app: Any,
     assert_accessible: Fixture, monkeypatch: pytest.MonkeyPatch,

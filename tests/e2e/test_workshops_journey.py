@@ -25,7 +25,6 @@ from sqlalchemy import select
 from careers_app.accounts.models import User
 from careers_app.clock import in_uk, uk_today
 from careers_app.extensions import db
-from careers_app.mail import outbox
 from careers_app.security import Role
 from tests.e2e.journeys import sign_in, sign_out
 from tests.workshop_steps import SCAN1, write_markers
@@ -49,12 +48,6 @@ def long_date(day: dt.date) -> str:
 def user_id(live_app: Any, email: str) -> int:
     with live_app.app_context():
         return db.session.execute(select(User.id).where(User.email == email)).scalar_one()
-
-
-def emails_to(live_app: Any, address: str) -> list[Any]:
-    """Messages the live app's memory backend has sent to ``address``."""
-    with live_app.app_context():
-        return [message for message in outbox() if message["To"] == address]
 
 
 def open_from_header(page: Page, navigates: Fixture, name: str) -> None:
@@ -90,7 +83,7 @@ def assign(page: Page, navigates: Fixture, title: str, days: int, direction: str
 
 def test_create_assign_join_follow_progress_and_remind(
     page: Page, navigates: Fixture, create_account: Fixture, live_app: Any,
-    save_screenshot: Fixture, tmp_path: Path,
+    save_screenshot: Fixture, tmp_path: Path, emails_to: Fixture,
 ) -> None:
     facilitator = create_account(full_name="Jo Facilitator", roles=(Role.FACILITATOR,))
     trainee = create_account(full_name="Robin Workshop-Trainee")
@@ -219,7 +212,7 @@ def test_create_assign_join_follow_progress_and_remind(
     assert rows[-1] == ["Completed", "", "", "100%", "0%"], rows[-1]
 
     # -- It reminds those who have not completed SCAN 2. ------------------------------
-    sent_before = len(emails_to(live_app, trainee.email))
+    sent_before = len(emails_to(trainee.email))
     with navigates(page):
         main.get_by_role("link", name="Send a reminder").click()
     expect(page).to_have_url(f"{workshop_url}/remind")
@@ -245,7 +238,7 @@ def test_create_assign_join_follow_progress_and_remind(
     expect(page).to_have_url(workshop_url)
     expect(main).to_contain_text("Reminder sent to 1 member.")
 
-    sent = emails_to(live_app, trainee.email)[sent_before:]
+    sent = emails_to(trainee.email)[sent_before:]
     assert len(sent) == 1, [m["Subject"] for m in sent]
     assert sent[0]["Subject"] == f"Reminder: {SCAN2_TITLE}"
     body = sent[0].get_content()
