@@ -188,6 +188,7 @@ def test_when_the_time_runs_out_the_page_says_so_and_keeps_the_draft(
     again = ended.get_by_role("link", name="Sign in again")
     expect(again).to_be_focused()
     assert_accessible(page)
+    page.screenshot(path=str(SCREENSHOT.with_name("session-ended-dialog.png")))
     assert TEXT in page.evaluate("() => Object.values({...sessionStorage}).join()")
 
     with navigates(page):
