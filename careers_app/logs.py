@@ -218,7 +218,9 @@ def init_logging(app: Flask) -> None:
     handler.set_name(HANDLER_NAME)
     handler.setFormatter(formatter)
     root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    # Our events at INFO; libraries keep the root's WARNING, so their INFO chatter (migration
+    # plugins, PDF progress quoting documents) stays out while their warnings come through.
+    logging.getLogger("careers_app").setLevel(logging.INFO)
     # Flask's own stderr handler would print the app's lines a second time, unformatted.
     app.logger.removeHandler(default_handler)
     # Flask-Limiter logs each breach at INFO with the limit's key, which for sign-in is

@@ -29,6 +29,7 @@ from careers_app.extensions import db
 from careers_app.logs import HANDLER_NAME, REDACTED, log_event
 from careers_app.security import Role, public
 from tests.planning import typical_plan
+from tests.registration_steps import register_and_confirm
 from tests.workshop_steps import marked_value, workshop_form
 
 SCAN1 = "scan-1-self-awareness"
@@ -139,7 +140,7 @@ def test_sign_in_and_sign_out_name_the_account(client, make_user, sign_in, logs)
 
 
 def test_registering_is_logged_with_the_new_account_id_only(app, client, logs):
-    response = client.post("/account/register", data={
+    response = register_and_confirm(app, client, {
         "full_name": "Robin Newcomer", "email": "robin@example.org", "password": NEW_PASSWORD,
         "professional_group": "doctor_dentist", "region": "london", "training_stage": "core",
     })
@@ -584,7 +585,7 @@ def test_nothing_a_trainee_writes_reaches_any_log_line(app, make_user, sign_in, 
                                       "password-new_password": canary + "New"})
 
     visitor = app.test_client()
-    visitor.post("/account/register", data={
+    register_and_confirm(app, visitor, {
         "full_name": canary, "email": f"new{canary}@example.org", "password": canary,
         "professional_group": "doctor_dentist", "region": "london", "training_stage": "core"})
     stranger = app.test_client()
@@ -611,3 +612,11 @@ def test_nothing_a_trainee_writes_reaches_any_log_line(app, make_user, sign_in, 
     for record in caplog.records:
         raw = f"{record.getMessage()} {record.__dict__!r}".lower()
         assert canary.lower() not in raw, record.name
+
+
+def test_libraries_write_warnings_but_not_their_info_chatter(app, logs):
+    logging.getLogger("alembic.runtime.plugins").info("setup plugin chatter")
+    logging.getLogger("weasyprint.progress").info("Step 1 - Fetching and parsing HTML")
+    logging.getLogger("careers_app.throttling").warning("throttle store unavailable")
+    (line,) = logs.lines()
+    assert line["logger"] == "careers_app.throttling" and line["level"] == "WARNING"
