@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     from careers_app.accounts.session_views import init_sessions
     from careers_app.db import engine_options
     from careers_app.extensions import csrf, db, limiter, login_manager, migrate
+    from careers_app.throttling import init_throttle
 
     # Time limits per driver, from the final database URL (overrides included).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
@@ -85,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    init_throttle(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = "Sign in to continue."

@@ -14,6 +14,7 @@ from careers_app.accounts.passwords import (
 from careers_app.cli import DEMO_PASSWORD
 from careers_app.extensions import db
 from tests.factories import DEFAULT_PASSWORD
+from tests.registration_steps import emails_to, register_and_confirm
 
 VALID = {
     "full_name": "Priya Shah",
@@ -30,8 +31,8 @@ def count_users(app) -> int:
         return db.session.execute(select(func.count(User.id))).scalar_one()
 
 
-def test_register_creates_account_signs_in_and_normalises_email(app, client):
-    response = client.post("/account/register", data=VALID)
+def test_register_confirms_by_email_then_signs_in_and_normalises_email(app, client):
+    response = register_and_confirm(app, client, VALID)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/dashboard")
     with app.app_context():
@@ -44,10 +45,11 @@ def test_register_creates_account_signs_in_and_normalises_email(app, client):
 def test_email_is_unique_whatever_its_case(app, client, make_user):
     make_user("priya.shah@example.org")
     response = client.post("/account/register", data=VALID)
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "An account already uses this email address" in page
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/account/register/check-your-email")
     assert count_users(app) == 1
+    (note,) = emails_to(app, "priya.shah@example.org")
+    assert "You already have an account" in note.get_content()
 
 
 def test_empty_form_shows_error_summary_and_every_message(client):
@@ -79,7 +81,7 @@ def test_errors_keep_what_was_typed_except_the_password(app, client):
 
 def test_password_of_128_characters_with_spaces_is_accepted(app, client):
     password = "x y " * 32
-    response = client.post("/account/register", data=dict(VALID, password=password))
+    response = register_and_confirm(app, client, dict(VALID, password=password))
     assert response.status_code == 302
     client.post("/account/sign-out")
     response = client.post(

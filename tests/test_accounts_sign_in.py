@@ -151,7 +151,9 @@ def test_throttle_is_shared_between_workers_through_redis(database_url, make_use
             raise
         pytest.skip(f"Redis is not reachable at {url}")
     make_user("shared@example.org")
-    workers = [build_app(database_url, RATELIMIT_STORAGE_URI=url).test_client()
+    # Instances share SECRET_KEY, which also keys the throttle's counters.
+    secret = "s" * 20 + "0123456789abcdef"
+    workers = [build_app(database_url, RATELIMIT_STORAGE_URI=url, SECRET_KEY=secret).test_client()
                for _ in range(2)]
     for attempt in range(5):
         workers[attempt % 2].post(

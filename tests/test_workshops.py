@@ -16,6 +16,7 @@ from careers_app.extensions import db
 from careers_app.mail import outbox
 from careers_app.security import Role
 from careers_app.workshops.models import Membership
+from tests.registration_steps import register_and_confirm
 from tests.test_worksheets_pages import count_queries
 from tests.workshop_steps import (
     SCAN1,
@@ -298,20 +299,21 @@ def test_someone_without_an_account_signs_up_and_comes_back_to_the_join_link(app
         "Location"]
     page = visitor.get(sign_in_page.headers["Location"]).get_data(as_text=True)
     register = re.search(r'href="(/account/register\?next=[^"]+)"', page).group(1)
-    response = visitor.post(register.replace("&amp;", "&"), data={
+    response = register_and_confirm(app, visitor, {
         "full_name": "New Person", "email": "new@example.org",
         "password": "a long enough password", "professional_group": "pharmacy",
-        "region": "london", "training_stage": "other"})
+        "region": "london", "training_stage": "other"}, path=register.replace("&amp;", "&"))
     assert response.status_code == 302
     assert response.headers["Location"].endswith(link)
     assert "Join the workshop" in text_of(visitor.get(response.headers["Location"]))
 
 
-def test_registration_without_next_still_lands_on_the_dashboard(client):
-    response = client.post("/account/register?next=//evil.example/x", data={
+def test_registration_without_next_still_lands_on_the_dashboard(app, client):
+    response = register_and_confirm(app, client, {
         "full_name": "New Person", "email": "new@example.org",
         "password": "a long enough password", "professional_group": "pharmacy",
-        "region": "london", "training_stage": "other"})
+        "region": "london", "training_stage": "other"},
+        path="/account/register?next=//evil.example/x")
     assert response.headers["Location"].endswith("/dashboard")
 
 

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
-from careers_app.accounts import session_views, views  # noqa: E402,F401
+from careers_app.accounts import registration_views, session_views, views  # noqa: E402,F401,I001

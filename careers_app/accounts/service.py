@@ -48,13 +48,20 @@ def find_user_by_session_token(token: str) -> User | None:
 
 def register_user(details: Registration, roles: tuple[Role, ...] = ()) -> User:
     """Create an account; raises EmailTaken when the email is already registered."""
+    return create_account(details, hash_password(details.password), roles)
+
+
+def create_account(
+    details: Registration, password_hash: str, roles: tuple[Role, ...] = ()
+) -> User:
+    """Create an account whose password is already hashed (a confirmed registration)."""
     email = normalise_email(details.email)
     if find_user_by_email(email) is not None:
         raise EmailTaken(email)
     user = User(
         email=email,
         full_name=details.full_name,
-        password_hash=hash_password(details.password),
+        password_hash=password_hash,
         professional_group=details.professional_group,
         region=details.region,
         training_stage=details.training_stage,

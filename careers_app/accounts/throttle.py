@@ -1,54 +1,68 @@
-"""Sign-in throttling: per account and per address, counting failures only.
+"""Throttles on the account pages: sign-in, registration and password reset.
 
-Counting only failures means a person who signs in successfully is never slowed,
-while the sixth rapid failure on one account is refused even with the right
-password. The per-address limit is higher so colleagues behind one hospital
-network address are not locked out by one another.
+Sign-in: an attempt is reserved per account and per address before the password is
+checked, so at most 5 passwords a minute (100 an hour) are ever evaluated for one
+account, however many requests arrive at once on however many instances. A
+successful sign-in clears the account's count (what is limited is consecutive
+failures) and gives back its reservation from the address, whose limit counts
+failures only, so colleagues behind one hospital address do not lock each other out.
+
+Registration and reset requests each send an email, so every one counts: per address,
+and per email address so nobody's mailbox can be flooded.
 """
 
 from __future__ import annotations
 
-from flask import Response, g, render_template, request
-from flask_limiter.util import get_remote_address
+from flask import Response, render_template, request
 
 from careers_app.accounts.forms import SignInForm
 from careers_app.accounts.service import normalise_email
-from careers_app.extensions import limiter
+from careers_app.throttling import Reservation, Rule, refused, throttle
 
-ACCOUNT_LIMIT = "5 per minute;100 per hour"
+SIGN_IN_ACCOUNT = Rule("sign-in-account", "5 per minute;100 per hour", on_success="clear")
+SIGN_IN_ADDRESS = Rule("sign-in-address", "30 per minute;300 per hour", on_success="give_back")
+REGISTER_ADDRESS = Rule("register-address", "20 per minute;100 per hour")
+REGISTER_EMAIL = Rule("register-email", "3 per hour")
+RESET_ADDRESS = Rule("reset-address", "10 per minute;50 per hour")
+RESET_EMAIL = Rule("reset-email", "3 per hour")
+
 TOO_MANY_MESSAGE = (
     "There have been too many attempts to sign in to this account. Wait a minute and try "
     "again, or reset your password"
 )
-ADDRESS_LIMIT = "30 per minute;300 per hour"
-
-
-def _account_key() -> str:
-    email = request.form.get("email", "")
-    return "account:" + normalise_email(email)[:254].encode("utf-8", "replace").hex()
-
-
-def _failed(response: Response) -> bool:
-    return bool(g.get("sign_in_failed"))
-
-
-def mark_sign_in_failed() -> None:
-    g.sign_in_failed = True
-
-
-throttle_per_account = limiter.limit(
-    ACCOUNT_LIMIT, key_func=_account_key, methods=["POST"], deduct_when=_failed,
-    on_breach=lambda limit: too_many_attempts(),
+TOO_MANY_REGISTRATIONS = (
+    "There have been too many attempts to create an account from here or with this email "
+    "address. Wait {wait} and try again"
 )
-throttle_per_address = limiter.limit(
-    ADDRESS_LIMIT, key_func=get_remote_address, methods=["POST"], deduct_when=_failed,
-    on_breach=lambda limit: too_many_attempts(),
+TOO_MANY_RESETS = (
+    "There have been too many requests to reset a password from here or for this email "
+    "address. Wait {wait} and try again"
 )
 
 
-def too_many_attempts() -> Response:
+def client_address() -> str:
+    # ProxyFix (PROXY_FIX_X_FOR) has already put the real client address here.
+    return request.remote_addr or "unknown"
+
+
+def reserve_sign_in(email: str) -> Reservation:
+    return throttle().reserve((SIGN_IN_ADDRESS, client_address()),
+                              (SIGN_IN_ACCOUNT, normalise_email(email)[:254]))
+
+
+def reserve_registration(email: str) -> Reservation:
+    return throttle().reserve((REGISTER_ADDRESS, client_address()),
+                              (REGISTER_EMAIL, normalise_email(email)[:254]))
+
+
+def reserve_reset(email: str) -> Reservation:
+    return throttle().reserve((RESET_ADDRESS, client_address()),
+                              (RESET_EMAIL, normalise_email(email)[:254]))
+
+
+def too_many_attempts(retry_after: int, **context: object) -> Response:
     """The sign-in page again, with what to do, instead of a bare 429."""
     form = SignInForm()
     form.email.errors = [TOO_MANY_MESSAGE]
-    page = render_template("accounts/sign_in.html", form=form)
-    return Response(page, status=429, headers={"Retry-After": "60"})
+    page = render_template("accounts/sign_in.html", form=form, **context)
+    return refused(page, retry_after)

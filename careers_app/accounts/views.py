@@ -18,10 +18,10 @@ from werkzeug.wrappers import Response
 
 from careers_app.accounts import bp
 from careers_app.accounts import carried as carried_text
+from careers_app.accounts.emails import send_reset_email
 from careers_app.accounts.forms import (
     ChangePasswordForm,
     ProfileDetailsForm,
-    RegisterForm,
     RequestResetForm,
     ResetPasswordForm,
     SignInForm,
@@ -29,27 +29,24 @@ from careers_app.accounts.forms import (
 )
 from careers_app.accounts.passwords import verify_password
 from careers_app.accounts.service import (
-    EmailTaken,
-    Registration,
     authenticate,
     change_password,
     end_all_sessions,
     find_user_by_email,
-    make_reset_token,
-    register_user,
     update_profile,
     user_for_reset_token,
 )
 from careers_app.accounts.sessions import start_clock
 from careers_app.accounts.throttle import (
-    mark_sign_in_failed,
-    throttle_per_account,
-    throttle_per_address,
+    TOO_MANY_RESETS,
+    reserve_reset,
+    reserve_sign_in,
+    too_many_attempts,
 )
 from careers_app.forms import rerender_on_csrf_failure
 from careers_app.logs import log_event
-from careers_app.mail import send_email
 from careers_app.security import Role, is_safe_local_path, public, roles_required
+from careers_app.throttling import refused, throttle, wait_text
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
@@ -66,56 +63,29 @@ def _after_sign_in_target() -> str:
     return target if is_safe_local_path(target) else url_for("dashboard.index")
 
 
-@bp.route("/register", methods=["GET", "POST"])
-@public
-@rerender_on_csrf_failure
-def register() -> str | Response:
-    if current_user.is_authenticated:
-        return redirect(url_for("dashboard.index"))
-    form = RegisterForm()
-    if form.validate_on_submit():
-        details = Registration(
-            full_name=form.full_name.data,
-            email=form.email.data,
-            password=form.password.data,
-            professional_group=form.professional_group.data,
-            region=form.region.data,
-            training_stage=form.training_stage.data,
-        )
-        try:
-            user = register_user(details)
-        except EmailTaken:
-            form.email.errors.append(
-                "An account already uses this email address. Sign in, or reset your password"
-            )
-        else:
-            _start_session(user)
-            log_event("registered")
-            flash("Your account has been created.", "success")
-            # Someone sent to sign in from a workshop link comes back to it.
-            return redirect(_after_sign_in_target())
-    return render_template("accounts/register.html", form=form)
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@throttle_per_account
-@throttle_per_address
 @rerender_on_csrf_failure
 def sign_in() -> str | Response:
     if current_user.is_authenticated:
         return redirect(_after_sign_in_target())
     form = SignInForm()
     if form.validate_on_submit():
+        # The attempt is counted before the password is looked at (see throttle.py).
+        reservation = reserve_sign_in(form.email.data)
+        if not reservation.allowed:
+            log_event("sign_in_throttled", WARNING)
+            return too_many_attempts(reservation.retry_after, prefix=carried_text.PREFIX,
+                                     carried=carried_text.from_sign_in_form())
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            throttle().succeeded(reservation)
             _start_session(user)
             log_event("sign_in")
             carried = carried_text.from_sign_in_form()
             if carried is not None:  # text typed before the session ended: show it back
                 return carried_text.show_after_sign_in(carried)
             return redirect(_after_sign_in_target())
-        mark_sign_in_failed()
         # The account's id if there is one; the address typed is never logged.
         known = find_user_by_email(form.email.data)
         log_event("sign_in_failed", WARNING, target_user_id=known.id if known else None)
@@ -144,18 +114,15 @@ def sign_out() -> Response:
 def request_password_reset() -> str | Response:
     form = RequestResetForm()
     if form.validate_on_submit():
+        reservation = reserve_reset(form.email.data)
+        if not reservation.allowed:
+            wait = wait_text(reservation.retry_after)
+            form.email.errors.append(TOO_MANY_RESETS.format(wait=wait))
+            page = render_template("accounts/request_reset.html", form=form)
+            return refused(page, reservation.retry_after)
         user = find_user_by_email(form.email.data)
         log_event("password_reset_requested", target_user_id=user.id if user else None)
-        if user is not None:
-            token = make_reset_token(user, current_app.config["SECRET_KEY"])
-            link = url_for("accounts.reset_password", token=token, _external=True)
-            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-            send_email(
-                user.email,
-                "Reset your password",
-                render_template("email/reset_password.txt", user=user, link=link,
-                                minutes=minutes),
-            )
+        send_reset_email(user, form.email.data)
         # The same answer whether or not the address has an account.
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/request_reset.html", form=form)

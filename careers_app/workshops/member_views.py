@@ -9,9 +9,11 @@ from werkzeug.wrappers import Response
 from careers_app.forms import BaseForm, rerender_on_csrf_failure
 from careers_app.plans.downloads import attachment
 from careers_app.security import Role, roles_required
+from careers_app.throttling import refused, throttle, wait_text
 from careers_app.workshops import assigned, bp, service
 from careers_app.workshops.forms import JoinForm
 from careers_app.workshops.progress import build
+from careers_app.workshops.throttle import TOO_MANY_CODES, reserve_join_code
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -22,10 +24,19 @@ def join() -> str | Response:
     form = JoinForm(data=None if posted else {"code": request.args.get("code", "")})
     workshop = None
     if form.validate_on_submit() if posted else bool(form.code.data):
+        # Counted before the code is looked up; a code that works is given back.
+        reservation = reserve_join_code()
+        if not reservation.allowed:
+            form.code.errors = [TOO_MANY_CODES.format(wait=wait_text(reservation.retry_after))]
+            page = render_template("workshops/join.html", form=form, workshop=None,
+                                   preview=None, code="")
+            return refused(page, reservation.retry_after)
         try:
             workshop = service.find_by_code(form.code.data)
         except service.JoinProblem as problem:
             form.code.errors = [str(problem)]
+        else:
+            throttle().succeeded(reservation)
     if workshop is not None and posted and request.form.get("action") == "confirm":
         service.join(workshop, current_user)
         flash(f"You have joined “{workshop.title}”.", "success")

@@ -50,7 +50,7 @@ def sign_in_with_form(page: Page, navigates: Fixture, email: str, password: str)
 
 
 def test_register_sign_out_and_sign_in_again(
-    page: Page, navigates: Fixture, save_screenshot: Fixture
+    page: Page, navigates: Fixture, save_screenshot: Fixture, emails_to: Fixture
 ) -> None:
     name = "Priya Shah"
     email = unique_email("priya")
@@ -74,6 +74,18 @@ def test_register_sign_out_and_sign_in_again(
     page.get_by_label("Create a password").fill(PASSWORD)
     with navigates(page):
         page.get_by_role("button", name="Create account").click()
+
+    # The same page whether or not the address had an account; the email differs.
+    expect(page).to_have_url("/account/register/check-your-email")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_role("main")).to_contain_text(f"We have sent an email to {email}")
+    (message,) = emails_to(email)
+    link = re.search(r"https?://[^/\s]+(/account/confirm/\S+)", message.get_content())
+    assert link, message.get_content()
+    page.goto(link.group(1))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Finish creating your account")
+    with navigates(page):
+        page.get_by_role("button", name="Create my account").click()
 
     expect(page).to_have_url("/dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {name}")
