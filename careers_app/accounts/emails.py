@@ -8,11 +8,12 @@ SMTP conversation takes, which goes when sending moves out of the request.
 
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 
 from careers_app.accounts.models import User
 from careers_app.accounts.registration import LINK_LIFETIME, Started
 from careers_app.accounts.service import make_reset_token
+from careers_app.links import external_url
 from careers_app.mail import send_email
 
 STAND_IN_HASH = "$argon2id$v=19$m=65536,t=3,p=4$stand-in-for-timing$only"
@@ -28,7 +29,7 @@ def send_reset_email(user: User | None, typed_email: str) -> None:
     """Send a reset link to ``user``; with no account, do the same work and send nothing."""
     account = user or _stand_in(typed_email)
     token = make_reset_token(account, current_app.config["SECRET_KEY"])
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     body = render_template("email/reset_password.txt", user=account, link=link, minutes=minutes)
     if user is not None:
@@ -41,12 +42,12 @@ def send_registration_email(started: Started, next_path: str | None) -> None:
     if started.existing is not None:
         body = render_template(
             "email/already_registered.txt", user=started.existing,
-            sign_in_link=url_for("accounts.sign_in", next=next_path, _external=True),
-            reset_link=url_for("accounts.request_password_reset", _external=True))
+            sign_in_link=external_url("accounts.sign_in", next=next_path),
+            reset_link=external_url("accounts.request_password_reset"))
         send_email(started.email, f"You already have a {service} account", body)
     elif started.token is not None:
         hours = int(LINK_LIFETIME.total_seconds() // 3600)
         body = render_template(
             "email/confirm_registration.txt", full_name=started.full_name, hours=hours,
-            link=url_for("accounts.confirm_registration", token=started.token, _external=True))
+            link=external_url("accounts.confirm_registration", token=started.token))
         send_email(started.email, f"Confirm your email address for {service}", body)
