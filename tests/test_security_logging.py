@@ -620,3 +620,15 @@ def test_libraries_write_warnings_but_not_their_info_chatter(app, logs):
     logging.getLogger("careers_app.throttling").warning("throttle store unavailable")
     (line,) = logs.lines()
     assert line["logger"] == "careers_app.throttling" and line["level"] == "WARNING"
+
+
+def test_behind_the_proxy_the_line_has_the_clients_address(database_url, logs):
+    from tests.conftest import build_app
+
+    built = build_app(database_url, PROXY_FIX_X_FOR=1)
+    _configured_handler().setStream(logs.buffer)
+    built.test_client().post("/account/sign-in",
+                             data={"email": "x@example.org", "password": "not it at all"},
+                             headers={"X-Forwarded-For": "203.0.113.7"})
+    (line,) = logs.events("sign_in_failed")
+    assert line["ip"] == "203.0.113.7"
