@@ -58,6 +58,11 @@ def the_user(email: str) -> User:
     return db.session.execute(select(User).where(User.email == email)).scalar_one()
 
 
+def user_id(live_app: Any, email: str) -> int:
+    with live_app.app_context():
+        return the_user(email).id
+
+
 def save_answers(live_app: Any, email: str, slug: str, step_id: str,
                  answers: dict[str, Any]) -> None:
     """Save one step through the worksheet service, as "Save and continue" would."""
@@ -362,7 +367,9 @@ def test_coordinator_makes_a_coach_who_moves_and_closes_while_a_trainee_withdraw
     with navigates(page):
         main.locator(f'a[href="/coaching/queue/{alex_application}"]').click()
     coach_select = page.get_by_label("Coach", exact=True)
-    coach_select.select_option(label="Sam Coach (0 open cases)")
+    # By the account's id: other tests of the run may have their own "Sam Coach".
+    coach_select.select_option(value=str(user_id(live_app, coach.email)))
+    expect(coach_select.locator("option:checked")).to_have_text("Sam Coach (0 open cases)")
     with navigates(page):
         main.get_by_role("button", name="Allocate").click()
     expect(main).to_contain_text("Allocated to Sam Coach.")
