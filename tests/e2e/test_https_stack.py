@@ -90,6 +90,36 @@ def test_a_password_reset_emails_the_canonical_link_and_it_works_over_https(
     sign_in(page, navigates, dataclasses.replace(account, password=NEW_PASSWORD))
     sign_out(page, navigates)
 
+    # The token that reset the password is in no log: nginx's nor either instance's.
+    token = link.group(0).rsplit("/", 1)[-1]
+    for log in (prod_stack.access_log, prod_stack.app_log(1), prod_stack.app_log(2)):
+        assert token not in log.read_text(errors="replace"), log.name
+
+
+def test_the_request_id_nginx_gives_is_on_the_app_log_line_and_the_response(
+    create_account: Fixture, prod_stack: Any, live_app: Any,
+) -> None:
+    account = create_account()
+    opener = https_opener(prod_stack)
+    sign_in_url = prod_stack.url + "/account/sign-in"
+    _status, form_page = open_url(opener, sign_in_url)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form_page)
+    assert token
+    request = urllib.request.Request(sign_in_url, headers={"Referer": sign_in_url},
+                                     data=urllib.parse.urlencode({
+                                         "email": account.email, "password": "wrong password here",
+                                         "csrf_token": token.group(1)}).encode())
+    with opener.open(request, timeout=30) as answer:
+        request_id = answer.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id), request_id
+    assert f" {request_id} POST \"/account/sign-in\" 200 " in prod_stack.access_log.read_text()
+    logged = [json.loads(line) for instance in (1, 2)
+              for line in prod_stack.app_log(instance).read_text().splitlines()
+              if line.startswith("{") and request_id in line]
+    assert [entry["event"] for entry in logged] == ["sign_in_failed"]
+    assert logged[0]["target_user_id"] == user_id_of(live_app, account.email)
+    assert logged[0]["ip"] == "127.0.0.1"
+
 
 def test_a_request_naming_another_host_is_refused_and_sends_nothing(
     create_account: Fixture, prod_stack: Any,

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.stack, pytest.mark.after_all_journeys]
 # Routes no HTTPS test posts to, each with the reason. Keep this list short and honest.
 NOT_POSTED_OVER_HTTPS: dict[str, str] = {}
 
-LOG_LINE = re.compile(r'^\S+ (?P<method>[A-Z]+) "(?P<uri>[^"]*)" (?P<status>\d{3}) ')
+LOG_LINE = re.compile(r'^\S+ \S+ (?P<method>[A-Z]+) "(?P<uri>[^"]*)" (?P<status>\d{3}) ')
 
 
 def post_routes(app: Any) -> set[str]:
@@ -33,9 +33,8 @@ def accepted_posts(app: Any, access_log: str) -> dict[str, int]:
         match = LOG_LINE.match(line)
         if not match or match["method"] != "POST" or int(match["status"]) >= 400:
             continue
-        path = match["uri"].split("?", 1)[0]
         try:
-            endpoint, _arguments = adapter.match(path, method="POST")
+            endpoint, _arguments = adapter.match(match["uri"], method="POST")
         except HTTPException:
             continue
         accepted[endpoint] = accepted.get(endpoint, 0) + 1
