@@ -154,7 +154,8 @@ def test_allocation_lists_caseloads_and_tells_the_trainee_the_coachs_name(app, p
     apply(people["trainee"])
     application = only_application(app)
     review = text_of(people["coordinator"].get(f"/coaching/queue/{application.id}"))
-    assert "Sam Coach (0 open cases)" in review and "Jo Other (0 open cases)" in review
+    assert "Sam Coach, coach@example.org (0 open cases)" in review
+    assert "Jo Other, coach2@example.org (0 open cases)" in review
     allocated_now = people["coordinator"].post(f"/coaching/queue/{application.id}", data={
         "action": "allocate", "allocate-coach": str(people["coach_user"].id)})
     assert allocated_now.status_code == 302

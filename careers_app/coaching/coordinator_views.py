@@ -34,7 +34,9 @@ def review(application_id: int) -> str | Response:
     coaches = service.coaches_with_caseload()
     allocate_form = AllocateForm(prefix="allocate")
     allocate_form.coach.choices = [("", "Choose a coach")] + [
-        (str(coach.id), f"{coach.full_name} ({cases} open case{'s' if cases != 1 else ''})")
+        # The email tells apart two coaches who share a name.
+        (str(coach.id),
+         f"{coach.full_name}, {coach.email} ({cases} open case{'s' if cases != 1 else ''})")
         for coach, cases in coaches]
     decline_form = DeclineForm(prefix="decline")
     waiting = found.status == ApplicationStatus.SUBMITTED

@@ -369,7 +369,8 @@ def test_coordinator_makes_a_coach_who_moves_and_closes_while_a_trainee_withdraw
     coach_select = page.get_by_label("Coach", exact=True)
     # By the account's id: other tests of the run may have their own "Sam Coach".
     coach_select.select_option(value=str(user_id(live_app, coach.email)))
-    expect(coach_select.locator("option:checked")).to_have_text("Sam Coach (0 open cases)")
+    expect(coach_select.locator("option:checked")).to_have_text(
+        f"Sam Coach, {coach.email} (0 open cases)")
     with navigates(page):
         main.get_by_role("button", name="Allocate").click()
     expect(main).to_contain_text("Allocated to Sam Coach.")
