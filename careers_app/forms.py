@@ -13,7 +13,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
 from careers_app.content.fields import FieldError, clean_date_parts, parse_date
-from careers_app.refused_posts import post_was_refused
+from careers_app.refused_posts import only_showing_the_form
 from careers_app.text import StorableText, replace_surrogates, strip_and_normalise
 
 CSRF_EXPIRED_MESSAGE = (
@@ -55,20 +55,18 @@ class BaseForm(FlaskForm):
             )
 
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        # A form only being shown (a refused post, or text carried through signing in)
+        # never counts as valid, so its view cannot act on it.
+        if showing_carried_text():
+            return False
         valid = super().validate(extra_validators)
-        if post_was_refused():
+        if only_showing_the_form():
             # The token in the form may be fine while the post was refused for another
-            # reason (no Referer from this site): the form must not count as valid.
+            # reason (no Referer from this site).
             if "csrf_token" in self and not self.csrf_token.errors:
                 self.csrf_token.errors = [CSRF_EXPIRED_MESSAGE]
             return False
         return valid
-
-    def validate_on_submit(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
-        # Text carried through signing in is shown, never saved, until the person saves.
-        if showing_carried_text():
-            return False
-        return super().validate_on_submit(extra_validators)
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, first message) for the error summary, in the order fields appear."""

@@ -170,3 +170,18 @@ def test_a_post_from_another_site_is_refused(https_app, make_user):
                                  "csrf_token": token})
     assert response.status_code == 400
     assert client.get("/dashboard", base_url=HTTPS).status_code == 302
+
+
+def test_a_refused_form_can_be_sent_again_when_the_session_had_no_token(https_app, make_user):
+    """A browser restart drops the session cookie; the sign-in page then posted without
+    its Referer is refused, and the form shown back must carry a token that works."""
+    make_user("t@example.org")
+    client = https_app.test_client()
+    data = {"email": "t@example.org", "password": DEFAULT_PASSWORD}
+    refused = client.post("/account/sign-in", data={**data, "csrf_token": "stale"},
+                          base_url=HTTPS)
+    assert refused.status_code == 400
+    token = csrf_token_from(refused.get_data(as_text=True))
+    again = client.post("/account/sign-in", data={**data, "csrf_token": token},
+                        base_url=HTTPS, headers={"Referer": HTTPS + "/account/sign-in"})
+    assert again.status_code == 302

@@ -281,3 +281,80 @@ def test_a_view_that_saves_without_asking_its_form_saves_nothing_while_showing_t
     dashboard = client.get("/dashboard")
     assert dashboard.status_code == 200, "the session token was replaced by the careless view"
     assert "The page you were on cannot be shown" in text_of(dashboard)
+
+
+def test_text_posted_after_the_warning_poll_ended_the_session_is_not_shown_to_another(
+        csrf_app, make_user):
+    """The timeout script's poll ends the session first; whose it was is still known."""
+    make_user("a@example.org")
+    make_user("b@example.org")
+    with time_machine.travel(START, tick=False) as clock:
+        client = signed_in_client(csrf_app, "a@example.org")
+        token = csrf_token_from(text_of(client.get(STEP)))
+        clock.shift(dt.timedelta(minutes=31))
+        poll = client.get("/account/session", headers={"Accept": "application/json"})
+        assert poll.status_code == 401
+        page = text_of(client.post(STEP, data={"csrf_token": token, "version": "0",
+                                               "action": "continue", "reasons": TEXT}))
+        other = sign_in_on_page(client, page, "b@example.org")
+    assert other.status_code == 302 and other.headers["Location"] == "/dashboard"
+    assert "quiet" not in text_of(other) + text_of(client.get("/dashboard"))
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Origin": "https://evil.example"},
+    {"Referer": "https://evil.example/form"},
+    {},  # an old browser that says nothing of where the post came from
+])
+def test_another_sites_post_cannot_plant_fields_in_a_form_shown_after_signing_in(
+        csrf_app, make_user, headers):
+    make_user("a@example.org")
+    planted = {"carried_target": "/plan/shares/new", "carried:coach": "attacker@evil.example",
+               "carried:mode": "live"}
+    victim = csrf_app.test_client()
+    # Their post to a signed-in page, as it arrives without the Lax cookie.
+    first = victim.post("/plan/shares/new", data=planted, headers=headers)
+    assert first.status_code == 302
+    assert "attacker@evil.example" not in text_of(first)
+    assert not any("session" in value for value in first.headers.getlist("Set-Cookie"))
+    # Even posted straight at the sign-in form, the planted fields are not taken.
+    token = csrf_token_from(text_of(victim.get("/account/sign-in")))
+    signed_in = victim.post("/account/sign-in", headers=headers, data={
+        **planted, "email": "a@example.org", "password": "correct horse battery staple",
+        "csrf_token": token})
+    assert "attacker@evil.example" not in text_of(signed_in)
+    assert "attacker@evil.example" not in text_of(victim.get("/plan/shares/new"))
+
+
+def test_a_coachs_comment_typed_after_the_session_ended_comes_back(csrf_app, make_user):
+    import datetime as _dt
+
+    from careers_app.clock import uk_today
+    from careers_app.plans.models import PlanComment, PlanShare
+    from careers_app.security import Role
+    from tests.planning import typical_plan
+
+    trainee = make_user("t@example.org")
+    make_user("coach@example.org", roles=(Role.COACH,))
+    typical_plan(csrf_app, trainee.id)
+    owner = signed_in_client(csrf_app, "t@example.org")
+    share_form = text_of(owner.get("/plan/shares/new"))
+    until = uk_today() + _dt.timedelta(days=30)
+    assert owner.post("/plan/shares/new", data={
+        "csrf_token": csrf_token_from(share_form), "coach": "coach@example.org",
+        "mode": "live", "expires_on--day": str(until.day),
+        "expires_on--month": str(until.month), "expires_on--year": str(until.year),
+    }).status_code == 302
+    with csrf_app.app_context():
+        share_id = db.session.execute(select(PlanShare.id)).scalar_one()
+
+    coach = signed_in_client(csrf_app, "coach@example.org")
+    path = f"/shared-with-me/{share_id}"
+    token = csrf_token_from(text_of(coach.get(path)))
+    remove_session_cookie(csrf_app, coach)
+    page = text_of(coach.post(path, data={"csrf_token": token, "section": "actions",
+                                          "body": "A comment written slowly"}))
+    shown = text_of(sign_in_on_page(coach, page, "coach@example.org"))
+    assert NOT_SAVED in shown and "A comment written slowly" in shown
+    assert rows(csrf_app, PlanComment) == 0

@@ -20,15 +20,14 @@ whoever signs in sees it, unsaved, exactly as it was on the screen before.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import (
-    Flask,
     current_app,
     flash,
     g,
-    has_request_context,
     make_response,
     redirect,
     render_template,
@@ -39,8 +38,6 @@ from flask import (
 from flask.ctx import RequestContext
 from flask_login import current_user, login_url
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.test import EnvironBuilder
@@ -48,8 +45,10 @@ from werkzeug.wrappers import Response
 
 from careers_app.accounts.sessions import ended_session, signed_out_message
 from careers_app.extensions import db, login_manager
-from careers_app.forms import showing_carried_text
+from careers_app.refused_posts import SaveWhileOnlyShowing
 from careers_app.security import is_safe_local_path
+
+log = logging.getLogger(__name__)
 
 PREFIX = "carried:"
 TARGET_FIELD = "carried_target"
@@ -92,13 +91,27 @@ def _keep_off_caches() -> None:
     g.private_text_on_page = True
 
 
+def posted_from_this_site() -> bool:
+    """Whether a form post came from one of our own pages.
+
+    Only such posts are carried: a page on another site could otherwise post made-up
+    fields (a coach's address on the share form, say) and have them shown, filled in,
+    to whoever signs in. Browsers say where a post came from in Sec-Fetch-Site; for one
+    that does not, the Origin (or else the Referer) must be this site.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    source = urlsplit(request.headers.get("Origin") or request.referrer or "")
+    ours = urlsplit(request.host_url)
+    return bool(source.netloc) and (source.scheme, source.netloc) == (ours.scheme, ours.netloc)
+
+
 def from_ended_post() -> CarriedText | None:
     """The fields of a form posted to a signed-in page after the session ended."""
     if request.method != "POST" or not _rerenderable(request.endpoint):
         return None
-    # A form posted from another site (whose cookies a Lax cookie leaves behind) could
-    # otherwise plant text in someone's form after they sign in.
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in {"same-origin", "none"}:
+    if not posted_from_this_site():
         return None
     query = request.query_string.decode("latin-1")
     target = request.path + (f"?{query}" if query else "")
@@ -116,7 +129,7 @@ def from_ended_post() -> CarriedText | None:
 
 def from_sign_in_form() -> CarriedText | None:
     """The carried fields of a sign-in form posted from the page above."""
-    if request.method != "POST":
+    if request.method != "POST" or not posted_from_this_site():
         return None
     target = request.form.get(TARGET_FIELD, "")
     if not is_safe_local_path(target):
@@ -131,6 +144,10 @@ def from_sign_in_form() -> CarriedText | None:
 
 def sign_in_required() -> Response:
     """Flask-Login's unauthorized handler: the sign-in page, keeping any posted text."""
+    if request.method == "POST" and not posted_from_this_site():
+        # Another site's post: no text carried, and nothing written to the session
+        # (a new cookie in the answer would sign the person out of their own).
+        return redirect(url_for("accounts.sign_in"))
     if request.method == "POST" and TARGET_FIELD in request.form:
         # The sign-in form below posts to the page the text was typed on, so that once
         # signed in the browser is on that page, and its form (often without an action)
@@ -193,7 +210,8 @@ def _render_unsaved(carried: CarriedText) -> Response | None:
             response = app.make_response(app.dispatch_request())
         except HTTPException:
             return None  # this account cannot use that page (404, 403)
-        except SaveWhileShowingText:
+        except SaveWhileOnlyShowing:
+            log.error("a view tried to save while showing carried text: %s", request.endpoint)
             db.session.rollback()
             return None
         finally:
@@ -203,22 +221,6 @@ def _render_unsaved(carried: CarriedText) -> Response | None:
         # Not an error: the person has just signed in and their text is on the page.
         response.status_code = 200
     return response
-
-
-class SaveWhileShowingText(RuntimeError):
-    """A view tried to commit while only showing carried text (a bug in that view)."""
-
-
-def _refuse_commit(db_session: Session) -> None:
-    # Forms never validate while carried text is shown; this also stops a view that
-    # writes without asking its form.
-    if has_request_context() and showing_carried_text():
-        raise SaveWhileShowingText(f"{request.endpoint} tried to save carried text")
-
-
-def refuse_saves_while_showing_text(app: Flask) -> None:
-    if not event.contains(Session, "before_commit", _refuse_commit):
-        event.listen(Session, "before_commit", _refuse_commit)
 
 
 def no_store_carried_text(response: Response) -> Response:

@@ -16,7 +16,6 @@ from flask_login import current_user
 from careers_app.accounts import bp
 from careers_app.accounts.carried import (
     no_store_carried_text,
-    refuse_saves_while_showing_text,
     sign_in_required,
 )
 from careers_app.accounts.sessions import (
@@ -66,6 +65,6 @@ def init_sessions(app: Flask) -> None:
     """Session limits and carried text: see sessions.py and carried.py."""
     login_manager.user_loader(load_signed_in_user)
     login_manager.unauthorized_handler(sign_in_required)
+    # Saves while carried text is shown are refused with refused posts' (errors.py).
     app.after_request(no_store_carried_text)
-    refuse_saves_while_showing_text(app)
     app.jinja_env.globals["session_timing"] = session_timing

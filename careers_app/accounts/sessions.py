@@ -29,6 +29,9 @@ LAST_SEEN = "last_seen"
 # Kept in the cleared session until the sign-in page has said it: the first request
 # after the limit may be a public page, and the message belongs on the next sign-in.
 ENDED_REASON = "signed_out_reason"
+# Whose session it was, kept beside the reason until the next sign-in: text posted
+# from that browser afterwards is shown back only to the same account.
+ENDED_OWNER = "signed_out_user_id"
 TOUCH_EVERY_SECONDS = 60
 # Requests that only ask how long is left must not count as activity themselves.
 NOT_ACTIVITY = frozenset({"accounts.session_status"})
@@ -110,6 +113,8 @@ def load_signed_in_user(token: str) -> User | None:
         owner = find_user_by_session_token(token)
         session.clear()
         session[ENDED_REASON] = reason
+        if owner is not None:
+            session[ENDED_OWNER] = owner.id
         g.ended_session = EndedSession(reason, owner.id if owner else None)
         return None
     user = find_user_by_session_token(token)
@@ -121,9 +126,14 @@ def load_signed_in_user(token: str) -> User | None:
 def ended_session() -> EndedSession | None:
     """The session this request (or an earlier one, since) found ended, if any."""
     ended = g.get("ended_session")
-    if ended is None and session.get(ENDED_REASON) in {"idle", "absolute", "unknown"}:
-        ended = EndedSession(session[ENDED_REASON], None)
-    return ended
+    if ended is not None:
+        return ended
+    owner = session.get(ENDED_OWNER)
+    owner = owner if isinstance(owner, int) and not isinstance(owner, bool) else None
+    reason = session.get(ENDED_REASON)
+    if reason in {"idle", "absolute", "unknown"} or owner is not None:
+        return EndedSession(reason if isinstance(reason, str) else "unknown", owner)
+    return None
 
 
 def signed_out_message() -> str | None:

@@ -15,7 +15,7 @@ from careers_app.plans.document import COMMENT_SECTIONS
 from careers_app.plans.downloads import attachment
 from careers_app.plans.forms import CommentForm
 from careers_app.plans.models import PlanShare, ShareMode
-from careers_app.refused_posts import post_was_refused
+from careers_app.refused_posts import only_showing_the_form
 from careers_app.security import Role, roles_required
 
 
@@ -50,7 +50,7 @@ def shared_plan(share_id: int) -> str | Response:
         flash("Your comment has been added. The trainee has been told by email.", "success")
         return redirect(url_for(".shared_plan", share_id=share.id))
     document = _document(share)
-    if not post_was_refused():  # a refused post only shows the comment back
+    if not only_showing_the_form():  # the comment is only shown back: no view to record
         sharing.record_share_view(share, current_user.id)
     return render_template(
         "plans/shared_plan.html", share=share, doc=document, form=form,
