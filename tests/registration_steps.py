@@ -35,4 +35,4 @@ def register_and_confirm(app: Flask, client: FlaskClient, data: dict[str, str],
     assert sent.headers["Location"].endswith("/account/register/check-your-email")
     link = confirmation_path(app, data["email"].strip().lower())
     assert client.get(link).status_code == 200
-    return client.post(link)
+    return client.post(link, data={"password": data["password"]})

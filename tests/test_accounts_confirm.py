@@ -91,12 +91,12 @@ def test_opening_the_link_only_asks_and_the_button_creates_the_account(app, clie
         assert page.status_code == 200
         assert "Create my account" in page.get_data(as_text=True)
     assert count(app, User) == 0
-    created = client.post(link)
+    created = client.post(link, data={"password": NEW["password"]})
     assert created.status_code == 302 and created.headers["Location"].endswith("/dashboard")
     assert count(app, User) == 1 and count(app, PendingRegistration) == 0
     assert "Your account has been created." in client.get("/dashboard").get_data(as_text=True)
     # The link works once.
-    again = app.test_client().post(link)
+    again = app.test_client().post(link, data={"password": NEW["password"]})
     assert again.status_code == 400
     assert "This link has expired or has already been used" in again.get_data(as_text=True)
 
@@ -117,8 +117,9 @@ def test_registering_again_replaces_the_details_and_the_first_link_stops_working
                        data=dict(NEW, full_name="Sam Second", password="another long password"))
     second = confirmation_path(app, NEW["email"])
     assert first != second
-    assert first_client.post(first).status_code == 400
-    assert second_client.post(second).status_code == 302
+    assert first_client.post(first, data={"password": NEW["password"]}).status_code == 400
+    assert second_client.post(second, data={"password": "another long password"}
+                              ).status_code == 302
     with app.app_context():
         assert db.session.execute(select(User.full_name)).scalar_one() == "Sam Second"
     assert app.test_client().post("/account/sign-in", data={
@@ -133,7 +134,7 @@ def test_a_link_older_than_a_day_no_longer_works(app, client):
             created_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)))
         db.session.commit()
     assert client.get(link).status_code == 400
-    assert client.post(link).status_code == 400
+    assert client.post(link, data={"password": NEW["password"]}).status_code == 400
     assert count(app, User) == 0
 
 
@@ -142,7 +143,46 @@ def test_an_address_that_got_an_account_meanwhile_is_not_registered_twice(app, c
     link = confirmation_path(app, NEW["email"])
     with app.app_context():
         make_account(NEW["email"], full_name="Made By A Coordinator")
-    assert client.post(link).status_code == 400
+    assert client.post(link, data={"password": NEW["password"]}).status_code == 400
+    assert count(app, User) == 1 and count(app, PendingRegistration) == 0
+
+
+def test_a_link_creates_the_account_only_with_the_password_chosen_when_registering(app):
+    """Someone who registers the victim's address again gets a link mailed to the
+    victim; following it without the password chosen then creates nothing."""
+    victim, attacker = app.test_client(), app.test_client()
+    victim.post("/account/register", data=NEW)
+    attacker.post("/account/register", data=dict(NEW, password="the attackers own phrase"))
+    link = confirmation_path(app, NEW["email"])  # the latest email: the attacker's details
+    assert "Your password" in victim.get(link).get_data(as_text=True)
+
+    refused = victim.post(link, data={"password": NEW["password"]})
+    assert refused.status_code == 400
+    assert "Enter the password you chose when you registered" in refused.get_data(as_text=True)
+    assert count(app, User) == 0
+    empty = victim.post(link, data={"password": ""})
+    assert empty.status_code == 400 and count(app, User) == 0
+
+
+def test_confirming_twice_at_once_creates_one_account_and_no_error(app, client):
+    import threading
+
+    client.post("/account/register", data=NEW)
+    link = confirmation_path(app, NEW["email"])
+    ready = threading.Barrier(2)
+    statuses = []
+
+    def confirm() -> None:
+        browser = app.test_client()
+        ready.wait(timeout=10)
+        statuses.append(browser.post(link, data={"password": NEW["password"]}).status_code)
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) in ([302, 400], [302, 302]), statuses
     assert count(app, User) == 1 and count(app, PendingRegistration) == 0
 
 
@@ -182,5 +222,6 @@ def test_registrations_from_one_address_are_limited(app, monkeypatch):
 ])
 def test_the_account_link_returns_to_where_registration_started(app, client, next_path, lands):
     client.post("/account/register", query_string={"next": next_path}, data=NEW)
-    response = client.post(confirmation_path(app, NEW["email"]))
+    response = client.post(confirmation_path(app, NEW["email"]),
+                           data={"password": NEW["password"]})
     assert response.headers["Location"] == lands

@@ -90,6 +90,16 @@ class RegisterForm(ProfileDetailsForm):
     password = _new_password_field("Create a password")
 
 
+class ConfirmRegistrationForm(BaseForm):
+    password = PasswordField(
+        "Your password",
+        validators=[
+            InputRequired("Enter the password you chose when you registered"),
+            Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_LENGTH_MESSAGE),
+        ],
+    )
+
+
 class SignInForm(BaseForm):
     email = _email_field()
     password = PasswordField(

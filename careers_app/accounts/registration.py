@@ -116,7 +116,13 @@ def confirm_registration(pending: PendingRegistration) -> User | None:
         professional_group=pending.professional_group, region=pending.region,
         training_stage=pending.training_stage)
     password_hash = pending.password_hash
-    db.session.delete(pending)
+    # Only the request that removes the waiting row goes on: a second press of the
+    # button at the same moment finds it gone (PostgreSQL makes it wait for the first).
+    removed = db.session.execute(delete(PendingRegistration).where(
+        PendingRegistration.id == pending.id))
+    if removed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return None
     try:
         return create_account(details, password_hash)
     except EmailTaken:

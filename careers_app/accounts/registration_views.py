@@ -8,7 +8,8 @@ from werkzeug.wrappers import Response
 
 from careers_app.accounts import bp
 from careers_app.accounts.emails import send_registration_email
-from careers_app.accounts.forms import RegisterForm
+from careers_app.accounts.forms import ConfirmRegistrationForm, RegisterForm
+from careers_app.accounts.passwords import verify_password
 from careers_app.accounts.registration import (
     confirm_registration,
     pending_for,
@@ -17,12 +18,16 @@ from careers_app.accounts.registration import (
 from careers_app.accounts.service import Registration
 from careers_app.accounts.throttle import TOO_MANY_REGISTRATIONS, reserve_registration
 from careers_app.accounts.views import _start_session
-from careers_app.forms import BaseForm, rerender_on_csrf_failure
+from careers_app.forms import rerender_on_csrf_failure
 from careers_app.logs import log_event
 from careers_app.security import is_safe_local_path, public
 from careers_app.throttling import refused, wait_text
 
 SENT_TO = "registration_sent_to"
+WRONG_PASSWORD = (
+    "Enter the password you chose when you registered with this address. If you did not "
+    "register, or cannot remember it, register again"
+)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -73,10 +78,15 @@ def confirm_registration_link(token: str) -> str | Response | tuple[str, int]:
     pending = pending_for(token)
     if pending is None:
         return render_template("accounts/registration_invalid.html"), 400
-    form = BaseForm()
+    form = ConfirmRegistrationForm()
     if not form.validate_on_submit():
-        return render_template("accounts/confirm_registration.html", form=form,
-                               full_name=pending.full_name)
+        return _confirm_page(form, pending.full_name)
+    # The password chosen when registering: whoever registers the same address later
+    # replaces the waiting details, so a link alone must not create an account someone
+    # else knows the password of.
+    if not verify_password(pending.password_hash, form.password.data):
+        form.password.errors.append(WRONG_PASSWORD)
+        return _confirm_page(form, pending.full_name)
     next_path = pending.next_path
     user = confirm_registration(pending)
     if user is None:
@@ -86,3 +96,9 @@ def confirm_registration_link(token: str) -> str | Response | tuple[str, int]:
     flash("Your account has been created.", "success")
     # Someone sent to register from a workshop link comes back to it.
     return redirect(next_path if is_safe_local_path(next_path) else url_for("dashboard.index"))
+
+
+def _confirm_page(form: ConfirmRegistrationForm, full_name: str) -> tuple[str, int]:
+    page = render_template("accounts/confirm_registration.html", form=form,
+                           full_name=full_name)
+    return page, 400 if form.errors else 200

@@ -84,6 +84,7 @@ def test_register_sign_out_and_sign_in_again(
     assert link, message.get_content()
     page.goto(link.group(1))
     expect(page.get_by_role("heading", level=1)).to_have_text("Finish creating your account")
+    page.get_by_label("Your password", exact=True).fill(PASSWORD)
     with navigates(page):
         page.get_by_role("button", name="Create my account").click()
 

@@ -50,3 +50,15 @@ def test_every_post_route_was_reached_over_https(prod_stack, live_app):
     )
     stale = sorted(set(NOT_POSTED_OVER_HTTPS) - post_routes(live_app))
     assert not stale, f"listed as not posted but no longer routes: {stale}"
+
+
+def test_no_token_from_an_emailed_link_reached_nginxs_log(prod_stack):
+    """The journeys above followed reset and confirmation links; nginx logged neither token."""
+    paths = [match["uri"] for match in map(LOG_LINE.match,
+                                            prod_stack.access_log.read_text().splitlines())
+             if match]
+    followed = [path for path in paths if path.startswith(("/account/confirm/",
+                                                           "/account/reset-password/"))]
+    assert followed, "no journey followed an emailed link"
+    assert set(followed) <= {"/account/confirm/<token>", "/account/reset-password/<token>"}
+    assert not any("?" in path for path in paths)
