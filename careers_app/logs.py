@@ -200,13 +200,6 @@ def _object_ids() -> dict[str, int]:
             if isinstance(value, int) and not isinstance(value, bool)}
 
 
-def _only_warnings_from_libraries(record: logging.LogRecord) -> bool:
-    """The handler's own rule, whatever levels a library's loggers are given later
-    (Alembic's logging file sets its loggers to INFO when migrations run in-process)."""
-    ours = record.name == "careers_app" or record.name.startswith("careers_app.")
-    return ours or record.levelno >= logging.WARNING
-
-
 def init_logging(app: Flask) -> None:
     """Send every log line of the process to stderr in the configured format, once.
 
@@ -224,7 +217,6 @@ def init_logging(app: Flask) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.set_name(HANDLER_NAME)
     handler.setFormatter(formatter)
-    handler.addFilter(_only_warnings_from_libraries)
     root.addHandler(handler)
     # Our events at INFO; libraries keep the root's WARNING, so their INFO chatter (migration
     # plugins, PDF progress quoting documents) stays out while their warnings come through.

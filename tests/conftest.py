@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import re
 import secrets
@@ -139,6 +141,37 @@ def sign_in(client: FlaskClient):  # type: ignore[no-untyped-def]
         return response
 
     return do_sign_in
+
+
+@contextlib.contextmanager
+def logging_preserved() -> Iterator[None]:
+    """Undo what Alembic's env.py does to logging (``fileConfig`` in alembic.ini).
+
+    ``fileConfig`` replaces the root handlers and level and disables every logger
+    it does not name, which would silence the app's loggers for every later test.
+    """
+    root = logging.getLogger()
+    root_handlers, root_level = list(root.handlers), root.level
+    loggers = {
+        name: (logger.disabled, logger.level, list(logger.handlers), logger.propagate)
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    try:
+        yield
+    finally:
+        root.handlers[:] = root_handlers
+        root.setLevel(root_level)
+        for name, logger in logging.root.manager.loggerDict.items():
+            if not isinstance(logger, logging.Logger):
+                continue
+            if name in loggers:
+                logger.disabled, level, handlers, logger.propagate = loggers[name]
+                logger.setLevel(level)
+                logger.handlers[:] = handlers
+            else:  # created by fileConfig (alembic, flask_migrate, sqlalchemy.engine)
+                logger.handlers.clear()
+                logger.setLevel(logging.NOTSET)
 
 
 def csrf_token_from(html: str) -> str:

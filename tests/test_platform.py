@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from careers_app.config import ConfigurationError
 from careers_app.extensions import db
-from tests.conftest import build_app
+from tests.conftest import build_app, logging_preserved
 
 STRONG_SECRET = "Zq3v8LmP0xR7tY2wK9nB4cD6fG1hJ5sA"
 
@@ -128,7 +128,7 @@ def test_migrations_produce_the_same_schema_as_the_models(tmp_path, database_url
     if database_url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
         app = build_app(url)
-        with app.app_context():
+        with logging_preserved(), app.app_context():
             upgrade()
             _assert_no_schema_difference()
         return
@@ -140,7 +140,7 @@ def test_migrations_produce_the_same_schema_as_the_models(tmp_path, database_url
     try:
         app = build_app(database_url, SQLALCHEMY_ENGINE_OPTIONS={
             "connect_args": {"options": "-csearch_path=migration_check"}})
-        with app.app_context():
+        with logging_preserved(), app.app_context():
             upgrade()
             _assert_no_schema_difference()
     finally:

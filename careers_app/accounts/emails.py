@@ -2,8 +2,8 @@
 
 Whoever asks for a reset must not learn from the response time whether an address has
 an account. So the token, the link and the text are made in both cases (for a stand-in
-account when there is none) and only the sending differs. What remains is the time the
-SMTP conversation takes, which goes when sending moves out of the request.
+account when there is none), and one email is sent in both cases: the link, or a note
+that no account uses the address.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ def _stand_in(email: str) -> User:
 
 
 def send_reset_email(user: User | None, typed_email: str) -> None:
-    """Send a reset link to ``user``; with no account, do the same work and send nothing."""
+    """Send a reset link to ``user``; with no account, do the same work and send the
+    address a note that no account uses it (one email either way, like registering)."""
     account = user or _stand_in(typed_email)
     token = make_reset_token(account, current_app.config["SECRET_KEY"])
     link = external_url("accounts.reset_password", token=token)
@@ -34,6 +35,10 @@ def send_reset_email(user: User | None, typed_email: str) -> None:
     body = render_template("email/reset_password.txt", user=account, link=link, minutes=minutes)
     if user is not None:
         send_email(user.email, "Reset your password", body)
+    else:
+        note = render_template("email/reset_no_account.txt",
+                               register_link=external_url("accounts.register"))
+        send_email(typed_email, "Reset your password", note)
 
 
 def send_registration_email(started: Started, next_path: str | None) -> None:

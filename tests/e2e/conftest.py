@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import logging
 import os
 import secrets
 import threading
@@ -53,6 +52,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import logging_preserved
 from tests.factories import DEFAULT_PASSWORD, make_account
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -153,36 +153,6 @@ def _app_environment() -> Iterator[None]:
                 os.environ[name] = value
 
 
-@contextlib.contextmanager
-def _logging_preserved() -> Iterator[None]:
-    """Undo what Alembic's env.py does to logging (``fileConfig`` in alembic.ini).
-
-    ``fileConfig`` replaces the root handlers and level and disables every logger
-    it does not name, which would silence the app's loggers for every later test.
-    """
-    root = logging.getLogger()
-    root_handlers, root_level = list(root.handlers), root.level
-    loggers = {
-        name: (logger.disabled, logger.level, list(logger.handlers), logger.propagate)
-        for name, logger in logging.root.manager.loggerDict.items()
-        if isinstance(logger, logging.Logger)
-    }
-    try:
-        yield
-    finally:
-        root.handlers[:] = root_handlers
-        root.setLevel(root_level)
-        for name, logger in logging.root.manager.loggerDict.items():
-            if not isinstance(logger, logging.Logger):
-                continue
-            if name in loggers:
-                logger.disabled, level, handlers, logger.propagate = loggers[name]
-                logger.setLevel(level)
-                logger.handlers[:] = handlers
-            else:  # created by fileConfig (alembic, flask_migrate, sqlalchemy.engine)
-                logger.handlers.clear()
-
-
 def _stack_run(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--stack"))
 
@@ -247,7 +217,7 @@ def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
                 "SECRET_KEY": "e2e-" + secrets.token_urlsafe(30),  # 40 random characters
             }
         )
-    with _logging_preserved(), app.app_context():
+    with logging_preserved(), app.app_context():
         flask_migrate.upgrade()
     yield app
     with app.app_context():
