@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import sys
+import traceback
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -123,7 +124,7 @@ def _utc_time(created: float) -> str:
     return moment.replace("+00:00", "Z")
 
 
-def _entry(record: logging.LogRecord, formatter: logging.Formatter) -> dict[str, Any]:
+def _entry(record: logging.LogRecord) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "time": _utc_time(record.created),
         "level": record.levelname,
@@ -138,22 +139,31 @@ def _entry(record: logging.LogRecord, formatter: logging.Formatter) -> dict[str,
     else:
         entry.update(fields)
     if record.exc_info:
-        entry["exception"] = formatter.formatException(record.exc_info)
+        entry["exception"] = _where_it_failed(record.exc_info)
     return entry
+
+
+def _where_it_failed(exc_info: Any) -> str:
+    """The exception's type and the code it passed through, without its message: a
+    message can quote what someone typed ("invalid literal for int(): '<their text>'")."""
+    kind, _error, trace = exc_info
+    frames = "".join(traceback.format_list(traceback.extract_tb(trace)))
+    name = getattr(kind, "__qualname__", str(kind))
+    return f"Traceback (most recent call last):\n{frames}{name} (message not logged)"
 
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return json.dumps(_entry(record, self), default=str)
+        return json.dumps(_entry(record), default=str)
 
 
 class TextFormatter(logging.Formatter):
     """``time LEVEL event key=value ...`` for reading in a terminal; CR and LF escaped."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = _entry(record, self)
+        entry = _entry(record)
         exception = entry.pop("exception", None)
         if entry["request_id"] is None:  # start-up and command lines: no request to describe
             entry = {key: value for key, value in entry.items() if value is not None}

@@ -632,3 +632,24 @@ def test_behind_the_proxy_the_line_has_the_clients_address(database_url, logs):
                              headers={"X-Forwarded-For": "203.0.113.7"})
     (line,) = logs.events("sign_in_failed")
     assert line["ip"] == "203.0.113.7"
+
+
+def test_an_unexpected_error_logs_where_it_failed_but_not_its_message(app, logs):
+    from flask import request
+
+    from careers_app.security import public
+
+    @public
+    def fails() -> str:
+        int(request.args["typed"])  # raises ValueError, quoting what was typed
+        return "never"
+
+    app.add_url_rule("/fails-on-purpose", view_func=fails)
+    response = app.test_client().get("/fails-on-purpose",
+                                     query_string={"typed": "what someone wrote about nights"})
+    assert response.status_code == 500
+    written = logs.buffer.getvalue()
+    assert "what someone wrote" not in written
+    (line,) = [entry for entry in logs.lines() if "exception" in entry]
+    assert "ValueError (message not logged)" in line["exception"]
+    assert "in fails" in line["exception"]
