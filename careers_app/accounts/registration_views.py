@@ -24,10 +24,9 @@ from careers_app.security import is_safe_local_path, public
 from careers_app.throttling import refused, wait_text
 
 SENT_TO = "registration_sent_to"
-WRONG_PASSWORD = (  # noqa: S105 (a message, not a password)
-    "Enter the password you chose when you registered with this address. If you did not "
-    "register, or cannot remember it, register again"
-)
+# A message, not a password.
+WRONG_PASSWORD = ("Enter the password you chose when you registered with this address. "  # noqa: S105
+                  "If you did not register, or cannot remember it, register again")
 
 
 @bp.route("/register", methods=["GET", "POST"])
