@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeoutError)
 
 # Posted names that are bookkeeping or secrets, never shown back.
-_HIDDEN_NAMES = frozenset({"csrf_token", "version", "action", "revision"})
+_HIDDEN_NAMES = frozenset({"csrf_token", "version", "action", "revision",
+                           "carried_target", "carried_owner"})
 _SECRET_NAME = re.compile(r"password|token|secret", re.IGNORECASE)
 # Input names of worksheet fields: the field id, then "--" and the part (see formdata.py).
 _PART_SEPARATOR = "--"
@@ -109,9 +110,13 @@ def refused_form_fields() -> list[RefusedField]:
     labels = _worksheet_labels()
     fields = []
     for name in request.form:
-        if name in _HIDDEN_NAMES or _SECRET_NAME.search(name) or name.endswith("--rows"):
+        # Text carried through signing in arrives as "carried:<field>" beside the
+        # target page and whose it was: show the field, not the bookkeeping.
+        shown_name = name.removeprefix("carried:")
+        if (shown_name in _HIDDEN_NAMES or _SECRET_NAME.search(shown_name)
+                or shown_name.endswith("--rows")):
             continue
         value = "\n".join(v for v in request.form.getlist(name) if v.strip())
         if value:
-            fields.append(RefusedField(_label(name, labels), value))
+            fields.append(RefusedField(_label(shown_name, labels), value))
     return fields

@@ -134,7 +134,8 @@ class Throttle:
         for rule, key, item in held:
             storage_key = item.key_for("throttle", rule.name, key)
             if rule.on_success == "give_back":
-                # If the window ended meanwhile this leaves -1: one spare attempt at most.
+                # If the window ended meanwhile, the new window's count goes below zero
+                # by the number of such give-backs: as many spare attempts, once.
                 storage.incr(storage_key, item.get_expiry(), amount=-1)
             elif success and rule.on_success == "clear":
                 storage.clear(storage_key)

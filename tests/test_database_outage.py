@@ -201,6 +201,22 @@ def test_a_refused_sign_in_shows_the_email_back_but_never_the_password():
     assert "the-password-typed-in" not in response.get_data(as_text=True)
 
 
+def test_a_carried_sign_in_during_an_outage_shows_the_text_not_the_bookkeeping():
+    outage = build_app(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/x")
+    response = outage.test_client().post(
+        "/modules/scan-3-arriving-at-a-decision/steps/your-decision",
+        headers={"Sec-Fetch-Site": "same-origin"},
+        data={"email": "someone@example.org", "password": "the-password-typed-in",
+              "carried_target": "/modules/scan-3-arriving-at-a-decision/steps/your-decision",
+              "carried_owner": "signed-owner", "carried:reasons": "Nights suit me"})
+    assert_outage_page(response)
+    shown = shown_back(response)
+    assert shown["Email"] == "someone@example.org"
+    assert "Nights suit me" in shown.values()
+    assert not any("arried" in label for label in shown)
+    assert "signed-owner" not in response.get_data(as_text=True)
+
+
 def test_healthz_answers_503_at_once_when_the_port_is_closed():
     outage = build_app(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/x")
     started = time.monotonic()
