@@ -4,7 +4,8 @@ A post is refused when its token is missing or wrong, or when the browser's Refe
 does not name this site (Flask-WTF's HTTPS check). The person still sees their form
 with what they typed; the view is called again only to draw it, so nothing it does
 may last: forms do not validate, commits are refused, and the session is put back as
-it was.
+it was. Text carried through signing in (careers_app/accounts/carried.py) is shown
+under the same guard.
 """
 
 from __future__ import annotations
