@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, render_template
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, RateLimiter
+from wtforms import Field
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,13 @@ def wait_text(seconds: int) -> str:
 def refused(page: str, retry_after: int) -> Response:
     """A refused attempt: the form again (what was typed kept), 429 and Retry-After."""
     return Response(page, status=429, headers={"Retry-After": str(retry_after)})
+
+
+def refuse_form(form_field: Field, message: str, retry_after: int, template: str,
+                **context: Any) -> Response:
+    """The form's page again with ``message`` (its ``{wait}`` filled in) on ``form_field``."""
+    form_field.errors = [*form_field.errors, message.format(wait=wait_text(retry_after))]
+    return refused(render_template(template, **context), retry_after)
 
 
 def init_throttle(app: Flask) -> None:

@@ -85,30 +85,26 @@ class ProfileDetailsForm(BaseForm):
             raise ValidationError(problem)
 
 
+def _password_field(label: str, missing_message: str) -> PasswordField:
+    """A password the person already has (signing in, confirming): only its length is checked."""
+    return PasswordField(label, validators=[
+        InputRequired(missing_message),
+        Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_LENGTH_MESSAGE),
+    ])
+
+
 class RegisterForm(ProfileDetailsForm):
     email = _email_field()
     password = _new_password_field("Create a password")
 
 
 class ConfirmRegistrationForm(BaseForm):
-    password = PasswordField(
-        "Your password",
-        validators=[
-            InputRequired("Enter the password you chose when you registered"),
-            Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_LENGTH_MESSAGE),
-        ],
-    )
+    password = _password_field("Your password", "Enter the password you chose when you registered")
 
 
 class SignInForm(BaseForm):
     email = _email_field()
-    password = PasswordField(
-        "Password",
-        validators=[
-            InputRequired("Enter your password"),
-            Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_LENGTH_MESSAGE),
-        ],
-    )
+    password = _password_field("Password", "Enter your password")
 
 
 class RequestResetForm(BaseForm):
@@ -120,13 +116,7 @@ class ResetPasswordForm(BaseForm):
 
 
 class ChangePasswordForm(BaseForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[
-            InputRequired("Enter your current password"),
-            Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_LENGTH_MESSAGE),
-        ],
-    )
+    current_password = _password_field("Current password", "Enter your current password")
     new_password = _new_password_field("New password")
 
 

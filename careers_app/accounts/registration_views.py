@@ -21,7 +21,7 @@ from careers_app.accounts.views import _start_session
 from careers_app.forms import rerender_on_csrf_failure
 from careers_app.logs import log_event
 from careers_app.security import is_safe_local_path, public
-from careers_app.throttling import refused, wait_text
+from careers_app.throttling import refuse_form
 
 SENT_TO = "registration_sent_to"
 # A message, not a password.
@@ -39,10 +39,8 @@ def register() -> str | Response:
     if form.validate_on_submit():
         reservation = reserve_registration(form.email.data)
         if not reservation.allowed:
-            wait = wait_text(reservation.retry_after)
-            form.email.errors.append(TOO_MANY_REGISTRATIONS.format(wait=wait))
-            page = render_template("accounts/register.html", form=form)
-            return refused(page, reservation.retry_after)
+            return refuse_form(form.email, TOO_MANY_REGISTRATIONS, reservation.retry_after,
+                               "accounts/register.html", form=form)
         target = request.args.get("next")
         next_path = target if is_safe_local_path(target) else None
         started = start_registration(Registration(

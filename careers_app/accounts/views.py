@@ -46,7 +46,7 @@ from careers_app.accounts.throttle import (
 from careers_app.forms import rerender_on_csrf_failure
 from careers_app.logs import log_event
 from careers_app.security import Role, is_safe_local_path, public, roles_required
-from careers_app.throttling import refused, throttle, wait_text
+from careers_app.throttling import refuse_form, throttle
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
@@ -116,10 +116,8 @@ def request_password_reset() -> str | Response:
     if form.validate_on_submit():
         reservation = reserve_reset(form.email.data)
         if not reservation.allowed:
-            wait = wait_text(reservation.retry_after)
-            form.email.errors.append(TOO_MANY_RESETS.format(wait=wait))
-            page = render_template("accounts/request_reset.html", form=form)
-            return refused(page, reservation.retry_after)
+            return refuse_form(form.email, TOO_MANY_RESETS, reservation.retry_after,
+                               "accounts/request_reset.html", form=form)
         user = find_user_by_email(form.email.data)
         log_event("password_reset_requested", target_user_id=user.id if user else None)
         send_reset_email(user, form.email.data)

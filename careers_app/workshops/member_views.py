@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from careers_app.forms import BaseForm, rerender_on_csrf_failure
 from careers_app.plans.downloads import attachment
 from careers_app.security import Role, roles_required
-from careers_app.throttling import refused, throttle, wait_text
+from careers_app.throttling import refuse_form, throttle
 from careers_app.workshops import assigned, bp, service
 from careers_app.workshops.forms import JoinForm
 from careers_app.workshops.progress import build
@@ -27,10 +27,9 @@ def join() -> str | Response:
         # Counted before the code is looked up; a code that works is given back.
         reservation = reserve_join_code()
         if not reservation.allowed:
-            form.code.errors = [TOO_MANY_CODES.format(wait=wait_text(reservation.retry_after))]
-            page = render_template("workshops/join.html", form=form, workshop=None,
-                                   preview=None, code="")
-            return refused(page, reservation.retry_after)
+            return refuse_form(form.code, TOO_MANY_CODES, reservation.retry_after,
+                               "workshops/join.html", form=form, workshop=None,
+                               preview=None, code="")
         try:
             workshop = service.find_by_code(form.code.data)
         except service.JoinProblem as problem:
