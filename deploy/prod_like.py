@@ -134,6 +134,19 @@ class ProdLikeStack:
     def app_log(self, instance: int) -> Path:
         return self.run_dir / f"app-{instance}.log"
 
+    def access_log_once_it_has(self, needle: str, seconds: float = 10.0) -> str:
+        """The access log, waiting until a line with needle is in it.
+
+        nginx writes a request's line only after the response has gone, so a
+        client reading the log straight after its answer can be ahead of it.
+        """
+        deadline = time.monotonic() + seconds
+        while True:
+            text = self.access_log.read_text()
+            if needle in text or time.monotonic() > deadline:
+                return text
+            time.sleep(0.05)
+
     def ssl_context(self) -> ssl.SSLContext:
         """A client context that trusts the stack's own certificate and nothing else."""
         return ssl.create_default_context(cafile=str(self.certificate))

@@ -122,7 +122,8 @@ def test_the_request_id_nginx_gives_is_on_the_app_log_line_and_the_response(
     with opener.open(request, timeout=30) as answer:
         request_id = answer.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id), request_id
-    assert f" {request_id} POST \"/account/sign-in\" 200 " in prod_stack.access_log.read_text()
+    logged_by_nginx = f" {request_id} POST \"/account/sign-in\" 200 "
+    assert logged_by_nginx in prod_stack.access_log_once_it_has(logged_by_nginx)
     logged = [json.loads(line) for instance in (1, 2)
               for line in prod_stack.app_log(instance).read_text().splitlines()
               if line.startswith("{") and request_id in line]
