@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 VENDOR := static/vendor/nhsuk-frontend
 NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
+EMOJI := static/vendor/noto-emoji
+EMOJI_DIST := node_modules/@fontsource/noto-emoji
 export FLASK_APP := careers_app
 
 .PHONY: run test test-stack prod-like setup assets migrate seed lint clean
@@ -17,7 +19,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
 
-assets: $(VENDOR)/.built
+assets: $(VENDOR)/.built $(EMOJI)/.built
 
 # The NHS.UK frontend's compiled CSS, JS and images come from npm, pinned in
 # package-lock.json, and are copied into a git-ignored folder.
@@ -27,6 +29,16 @@ $(VENDOR)/.built: package.json package-lock.json
 	cp $(NHSUK_DIST)/nhsuk-frontend.min.css $(NHSUK_DIST)/nhsuk-frontend.min.js $(VENDOR)/
 	cp -R $(NHSUK_DIST)/assets $(VENDOR)/assets
 	node -p "require('./node_modules/nhsuk-frontend/package.json').version" > $(VENDOR)/VERSION
+	touch $@
+
+# The monochrome Noto Emoji font (SIL Open Font License 1.1, from the same npm install),
+# which careers_app/pdf.py hands to the PDF renderer so emoji in answers print: the
+# regular weight with every glyph (the "emoji" subset), as WOFF because the renderer
+# unpacks WOFF2 ten times slower (1.5 s per worker thread).
+$(EMOJI)/.built: $(VENDOR)/.built
+	rm -rf $(EMOJI) && mkdir -p $(EMOJI)
+	cp $(EMOJI_DIST)/files/noto-emoji-emoji-400-normal.woff $(EMOJI)/NotoEmoji-Regular.woff
+	cp $(EMOJI_DIST)/LICENSE $(EMOJI)/LICENSE
 	touch $@
 
 migrate: setup

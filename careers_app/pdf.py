@@ -3,8 +3,9 @@
 WeasyPrint will otherwise load any URL or local file that markup names, and can embed
 files as attachments. Trainees' text is escaped before it reaches the HTML, so it cannot
 become markup; this fetcher is the second wall. It serves only the print stylesheets
-bundled with the app, by exact name, from memory, and refuses every other URL: http(s),
-file:, data:, relative paths. No base URL is set, so relative paths resolve to nothing.
+bundled with the app and the emoji font `make assets` installs, by exact name, from
+memory, and refuses every other URL: http(s), file:, data:, relative paths. No base URL
+is set, so relative paths resolve to nothing.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from careers_app.config import PROJECT_ROOT
+from careers_app.text import replace_surrogates
 
 ASSET_PREFIX = "careers-app-asset:"
 ASSET_FOLDER = PROJECT_ROOT / "templates" / "pdf"
+# Noto Emoji (monochrome, SIL Open Font License), copied from npm by `make assets`: the
+# system fonts have no emoji, which printed as empty boxes. plan.css names it last.
+EMOJI_FONT = PROJECT_ROOT / "static" / "vendor" / "noto-emoji" / "NotoEmoji-Regular.woff"
 MINIMUM_WEASYPRINT = (70, 0)
 
 log = logging.getLogger(__name__)
@@ -40,10 +45,15 @@ if _weasyprint_version() < MINIMUM_WEASYPRINT:  # pragma: no cover - guarded by 
     raise RuntimeError("WeasyPrint 70.0 or later is required: earlier fetchers can be bypassed")
 
 
-def _load_assets(folder: Path) -> dict[str, tuple[bytes, str]]:
-    """Every print stylesheet, keyed by the only URL that reaches it."""
-    return {f"{ASSET_PREFIX}{path.name}": (path.read_bytes(), "text/css")
-            for path in sorted(folder.glob("*.css"))}
+def _load_assets(folder: Path, emoji_font: Path) -> dict[str, tuple[bytes, str]]:
+    """Every print stylesheet and the emoji font, keyed by the only URL that reaches each."""
+    assets = {f"{ASSET_PREFIX}{path.name}": (path.read_bytes(), "text/css")
+              for path in sorted(folder.glob("*.css"))}
+    if emoji_font.is_file():
+        assets[f"{ASSET_PREFIX}{emoji_font.name}"] = (emoji_font.read_bytes(), "font/woff")
+    else:  # PDFs still render; emoji in them print as empty boxes
+        log.warning("pdf: emoji font missing, run make assets")
+    return assets
 
 
 class BundledAssetsOnly(URLFetcher):
@@ -63,10 +73,12 @@ class BundledAssetsOnly(URLFetcher):
         return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
 
 
-_ASSETS = _load_assets(ASSET_FOLDER)
-# Cached PDFs are keyed by this too, so a changed print template is never served stale.
+_ASSETS = _load_assets(ASSET_FOLDER, EMOJI_FONT)
+# Cached PDFs are keyed by this too, so a changed print template or font is never served
+# stale (a PDF cached without the emoji font is drawn again once it is installed).
 PRINT_TEMPLATES_DIGEST = hashlib.sha256(
     b"".join(path.read_bytes() for path in sorted(ASSET_FOLDER.iterdir()) if path.is_file())
+    + b"".join(body for _url, (body, _type) in sorted(_ASSETS.items()))
 ).hexdigest()
 # Setting fonts up is a good part of a render; each thread keeps its own configuration
 # because WeasyPrint's is not safe to share between threads.
@@ -85,6 +97,12 @@ def render_pdf(html: str) -> tuple[bytes, int]:
     Call this outside any database transaction: rendering takes a noticeable fraction of
     a second, and a write lock held that long would stall other people's saves.
     """
+    try:
+        html.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate: forms refuse them, but one reaching a print template any other
+        # way would make WeasyPrint raise. Print the replacement character instead.
+        html = replace_surrogates(html)
     fetcher = BundledAssetsOnly(_ASSETS)
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False,

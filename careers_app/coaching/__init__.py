@@ -1,4 +1,5 @@
 from flask import Blueprint
+from markupsafe import Markup
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
 
@@ -10,6 +11,14 @@ def labels() -> dict[str, dict[str, str]]:
 
     return {"groups": PROFESSIONAL_GROUPS, "regions": REGIONS, "stages": STAGES,
             "schemes": WORKFORCE_SCHEMES, "formats": FORMATS}
+
+
+@bp.app_template_filter("web_links")
+def web_links_filter(text: str | None) -> Markup:
+    """An appointment's video link as a real link; any other text stays text."""
+    from careers_app.coaching.links import web_links
+
+    return web_links(text)
 
 
 from careers_app.coaching import coach_views, coordinator_views, trainee_views  # noqa: E402,F401
