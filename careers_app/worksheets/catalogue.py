@@ -31,6 +31,21 @@ AUDIENCES = {
     "dentistry": "Dentists in training",
 }
 
+# The audience the module list starts at for a person's registered group, or failing
+# that their training stage; anyone else starts at every module ("all").
+_AUDIENCE_BY_GROUP = {"healthcare_professional": "nursing-midwifery", "pharmacy": "pharmacy"}
+_AUDIENCE_BY_STAGE = {
+    "foundation": "foundation", "core": "specialty", "higher": "specialty", "gp": "specialty",
+    "dental": "dentistry", "pharmacy_early": "pharmacy", "pharmacy_foundation": "pharmacy",
+}
+
+
+def audience_for(professional_group: str, training_stage: str) -> str:
+    """The AUDIENCES key matching what a person registered as."""
+    return (_AUDIENCE_BY_GROUP.get(professional_group)
+            or _AUDIENCE_BY_STAGE.get(training_stage) or "all")
+
+
 Status = Literal["not-started", "in-progress", "completed"]
 STATUS_LABELS = {"not-started": "Not started", "in-progress": "In progress",
                  "completed": "Completed"}

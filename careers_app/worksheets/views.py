@@ -21,7 +21,13 @@ from careers_app.worksheets.autosave import (
     read_autosave_request,
     too_many_answers_response,
 )
-from careers_app.worksheets.catalogue import AUDIENCES, grouped, next_scan_stage, status_of
+from careers_app.worksheets.catalogue import (
+    AUDIENCES,
+    audience_for,
+    grouped,
+    next_scan_stage,
+    status_of,
+)
 from careers_app.worksheets.formdata import first_input_id, read_step
 from careers_app.worksheets.steps import StepPage, apply_row_action, parse_version
 
@@ -58,12 +64,16 @@ class StepForm(BaseForm):
 @bp.get("/")
 @roles_required(Role.TRAINEE)
 def catalogue() -> str:
-    audience = request.args.get("audience", "")
-    audience = audience if audience in AUDIENCES else ""
+    # With no choice made yet, start at the audience the person registered as.
+    chosen = request.args.get("audience")
+    if chosen is None:
+        audience = audience_for(current_user.professional_group, current_user.training_stage)
+    else:
+        audience = chosen if chosen in AUDIENCES else "all"
     progress = service.progress_by_module(current_user.id)
     return render_template(
         "worksheets/catalogue.html",
-        groups=grouped(_registry(), progress, audience or None),
+        groups=grouped(_registry(), progress, None if audience == "all" else audience),
         audiences=AUDIENCES,
         audience=audience,
     )
