@@ -102,12 +102,18 @@ class Step(Strict):
     title: Text
     guidance: Text
     example: str | None = None
+    # The id of an earlier step with a decision_matrix field: the guidance of this step
+    # talks about its totals, so the page shows them as last saved.
+    show_totals_from: Slug | None = None
     fields: tuple[FieldSpec, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique_field_ids(self) -> Step:
         _require_unique([field.id for field in self.fields], "field id")
         return self
+
+    def matrix_field(self) -> FieldSpec | None:
+        return next((field for field in self.fields if field.type == "decision_matrix"), None)
 
 
 class Module(Strict):
@@ -124,6 +130,13 @@ class Module(Strict):
     @model_validator(mode="after")
     def _unique_step_ids(self) -> Module:
         _require_unique([step.id for step in self.steps], "step id")
+        for index, step in enumerate(self.steps):
+            source = step.show_totals_from
+            earlier = {item.id: item for item in self.steps[:index]}
+            if source is not None and not (
+                    source in earlier and earlier[source].matrix_field() is not None):
+                raise ValueError(f"step {step.id}: show_totals_from must name an earlier "
+                                 "step with a decision_matrix field")
         return self
 
     def step(self, step_id: str) -> Step | None:

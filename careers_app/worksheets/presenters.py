@@ -15,6 +15,7 @@ from flask import Flask, url_for
 from careers_app.clock import in_uk
 from careers_app.content.fields import is_empty, matrix_results, parse_date
 from careers_app.content.schema import FieldSpec, Module, Option, Step
+from careers_app.worksheets.matrix_totals import matrix_totals
 
 
 def _text(value: object) -> str:
@@ -146,5 +147,6 @@ def init_presenters(app: Flask) -> None:
     app.jinja_env.globals.update(
         ranking_rows=ranking_rows, matrix_view=matrix_view, option_label=option_label,
         matrix_results=matrix_results, scale_chart=scale_chart, is_empty=is_empty,
+        matrix_totals=matrix_totals,
     )
 

@@ -11,6 +11,7 @@ from careers_app.content.fields import small_number
 from careers_app.content.schema import Module, Step
 from careers_app.forms import BaseForm
 from careers_app.worksheets.formdata import first_input_id, name
+from careers_app.worksheets.matrix_totals import MatrixRecap
 
 ADD_ROW = "add-row"
 REMOVE_ROW = "remove-row"
@@ -63,11 +64,13 @@ def _has_text(cell: object) -> bool:
 class StepPage:
     """One step of one module, rendered with given values, errors and messages."""
 
-    def __init__(self, module: Module, step: Step, *, form: BaseForm, add_row: str | None):
+    def __init__(self, module: Module, step: Step, *, form: BaseForm, add_row: str | None,
+                 recap: MatrixRecap | None = None):
         self.module = module
         self.step = step
         self.form = form
         self.add_row = add_row
+        self.recap = recap
         self.index = module.steps.index(step)
 
     @property

@@ -29,6 +29,7 @@ from careers_app.worksheets.catalogue import (
     status_of,
 )
 from careers_app.worksheets.formdata import first_input_id, read_step
+from careers_app.worksheets.matrix_totals import MatrixRecap, matrix_recap
 from careers_app.worksheets.steps import StepPage, apply_row_action, parse_version
 
 CONFLICT_MESSAGE = (
@@ -115,7 +116,8 @@ def _first_unfinished(module: Module, answers: dict[str, Any]) -> Step | None:
 @rerender_on_csrf_failure
 def step(slug: str, step_id: str) -> str | Response | tuple[str, int]:
     module, step = _module_and_step(slug, step_id)
-    page = StepPage(module, step, form=StepForm(), add_row=request.args.get("add"))
+    page = StepPage(module, step, form=StepForm(), add_row=request.args.get("add"),
+                    recap=_totals_recap(module, step))
     if request.method == "GET":
         stored = service.find_answer(current_user.id, slug, step_id)
         return page.render(stored.answers if stored else {}, stored.version if stored else 0)
@@ -151,6 +153,14 @@ def step(slug: str, step_id: str) -> str | Response | tuple[str, int]:
     following = page.next_step
     return redirect(url_for(".step", slug=slug, step_id=following.id) if following
                     else url_for(".summary", slug=slug))
+
+
+def _totals_recap(module: Module, step: Step) -> MatrixRecap | None:
+    """The saved totals an earlier step's matrix adds up to, where this step asks about them."""
+    if step.show_totals_from is None:
+        return None
+    saved = service.find_answer(current_user.id, module.slug, step.show_totals_from)
+    return matrix_recap(module.steps, step.show_totals_from, saved.answers if saved else {})
 
 
 @bp.post("/<slug>/steps/<step_id>/autosave")
