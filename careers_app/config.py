@@ -212,6 +212,7 @@ def check_production(config: dict[str, Any]) -> None:
         )
     if config.get("MAIL_BACKEND") != "smtp":
         problems.append("MAIL_BACKEND must be smtp: password reset emails would not be sent.")
+    problems.extend(_support_email_problems(str(config.get("SUPPORT_EMAIL") or "")))
     problems.extend(_address_problems(config))
     if problems:
         raise ConfigurationError(
@@ -226,4 +227,18 @@ def _address_problems(config: dict[str, Any]) -> list[str]:
                 "https://careers.example.nhs.uk): emailed links are built from it."]
     if not config.get("TRUSTED_HOSTS"):
         return ["TRUSTED_HOSTS is empty: list the host names the service answers to."]
+    return []
+
+
+def _support_email_problems(address: str) -> list[str]:
+    """The support and privacy pages promise people an address for the careers unit:
+    access, correction and deletion requests and accessibility problems go there."""
+    if not address:
+        return ["SUPPORT_EMAIL is not set: the support and privacy pages must give people "
+                "the careers unit's email address (for example careers@example.nhs.uk)."]
+    local, _, domain = address.partition("@")
+    odd = any(ch.isspace() or ch in '<>",;' for ch in address)
+    if odd or not local or "@" in domain or "." not in domain.strip("."):
+        return [f"SUPPORT_EMAIL must be an email address such as careers@example.nhs.uk, "
+                f"not {address!r}."]
     return []

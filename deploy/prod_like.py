@@ -170,6 +170,7 @@ class ProdLikeStack:
             "MAIL_PORT": str(self.smtp_port),
             "MAIL_USE_TLS": "0",
             "MAIL_FROM": "careers@example.org",
+            "SUPPORT_EMAIL": "careers-unit@example.org",
             "PYTHONUNBUFFERED": "1",
         }
 

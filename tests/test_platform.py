@@ -20,7 +20,8 @@ def production_app(database_url, monkeypatch, **overrides):
     settings = {"SECRET_KEY": STRONG_SECRET, "MAIL_BACKEND": "smtp",
                 "SESSION_COOKIE_SECURE": True, "DEBUG": False,
                 "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/12",
-                "EXTERNAL_URL": "https://careers.test", "TRUSTED_HOSTS": ["careers.test"]}
+                "EXTERNAL_URL": "https://careers.test", "TRUSTED_HOSTS": ["careers.test"],
+                "SUPPORT_EMAIL": "careers-unit@careers.test"}
     settings.update(overrides)
     return build_app(database_url, **settings)
 

@@ -220,7 +220,8 @@ def production_app(database_url, monkeypatch, **overrides):  # type: ignore[no-u
     settings = {"SECRET_KEY": STRONG_SECRET, "MAIL_BACKEND": "smtp", "DEBUG": False,
                 "WTF_CSRF_ENABLED": True,  # the sign-in page's token starts a session
                 "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/14",
-                "EXTERNAL_URL": "https://careers.test", "TRUSTED_HOSTS": ["careers.test"]}
+                "EXTERNAL_URL": "https://careers.test", "TRUSTED_HOSTS": ["careers.test"],
+                "SUPPORT_EMAIL": "careers-unit@careers.test"}
     return build_app(database_url, **{**settings, **overrides})
 
 

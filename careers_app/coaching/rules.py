@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from careers_app.clock import in_uk
 
 ALLOWANCE = 3
-NOTICE = dt.timedelta(hours=24)
+NOTICE_HOURS = 24
+NOTICE = dt.timedelta(hours=NOTICE_HOURS)
 REPLY_WITHIN_DAYS = 14
 
 
 def is_late(starts_at: dt.datetime, now: dt.datetime) -> bool:
-    """True when a trainee's change comes less than 24 hours before the start.
+    """True when a trainee's change comes less than NOTICE before the start.
 
     Measured in real elapsed time, so a clock change in between neither adds nor takes
     away an hour of notice.

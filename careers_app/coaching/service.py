@@ -290,7 +290,8 @@ def cancel_by_trainee(appointment: Appointment, application: CoachingApplication
         raise BookingProblem("This appointment can no longer be cancelled here")
     late = rules.is_late(appointment.starts_at, now)
     if late and not reason.strip():
-        raise BookingProblem("Say why you are cancelling less than 24 hours before")
+        raise BookingProblem(
+            f"Say why you are cancelling less than {rules.NOTICE_HOURS} hours before")
     appointment.status = AppointmentStatus.CANCELLED_BY_TRAINEE
     appointment.late, appointment.cancel_reason = late, reason
     appointment.cancelled_at, appointment.sequence = now, appointment.sequence + 1

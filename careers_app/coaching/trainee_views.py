@@ -165,8 +165,8 @@ def cancel(application_id: int, appointment_id: int) -> str | Response:
             form.reason.errors = [str(problem)]
         else:
             flash("Your appointment is cancelled. Your coach has been told." if not late else
-                  "Your appointment is cancelled. Because it was less than 24 hours away it "
-                  "counts as used unless your coach gives it back.", "success")
+                  f"Your appointment is cancelled. Because it was less than {rules.NOTICE_HOURS} "
+                  "hours away it counts as used unless your coach gives it back.", "success")
             return redirect(url_for(".application", application_id=found.id))
     return render_template("coaching/cancel.html", application=found, appointment=appointment,
                            late=late, form=form, starts=in_uk(appointment.starts_at))
