@@ -191,3 +191,12 @@ def test_totals_can_come_only_from_an_earlier_matrix_step(tmp_path, source):
     (tmp_path / "m.yaml").write_text(text.replace(f"show_totals_from: {source}",
                                                   "show_totals_from: weigh"))
     assert load_registry(tmp_path).get("m").step("gut-and-reality-check").show_totals_from
+
+
+@pytest.mark.parametrize("name", ["GP\x00training", "G" * 100_000])
+def test_a_name_that_cannot_be_saved_gives_a_message_not_totals(app, client, trainee, name):
+    page = post_step(client, SCAN3, "weigh-options",
+                     matrix_form([["5", "5"], ["1", "1"]], names=(name, "Other")))
+    assert page.status_code == 400
+    assert totals_text(page, "matrix") == (
+        "Your totals Your totals will show here once the answers above can be saved.")
