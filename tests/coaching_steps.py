@@ -12,7 +12,7 @@ from careers_app.extensions import db
 
 APPLICATION = {
     "professional_group": "doctor_dentist", "region": "london",
-    "training_number": "LDN/R1A/012/ST3/001", "workforce_scheme": "",
+    "training_number": "LDN/ABC/1234567/D", "workforce_scheme": "",
     "current_post": "ST3 in paediatrics", "stage": "core",
     "hopes": "Decide between paediatrics and general practice",
     "preferred_format": "video", "availability": "Tuesday afternoons", "consent": "y",

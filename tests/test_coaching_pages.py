@@ -84,7 +84,7 @@ def test_applying_saves_a_draft_then_submits_with_a_confirmation_and_email(app, 
 @pytest.mark.parametrize(("changes", "message"), [
     ({"region": "elsewhere"}, "NHS England workforce, training and education team"),
     ({"region": "kss", "stage": "foundation"}, "own professional support and wellbeing service"),
-    ({"training_number": ""}, "Enter your training number, or choose a workforce scheme"),
+    ({"training_number": ""}, "Enter your training number (national training number or Dean"),
     ({"professional_group": "workforce_scheme", "training_number": ""},
      "Choose the workforce scheme you are on"),
     ({"consent": ""}, "Confirm that the coordinator and your coach may read"),

@@ -7,7 +7,7 @@ stable codes; the labels may be reworded freely.
 from __future__ import annotations
 
 PROFESSIONAL_GROUPS: dict[str, str] = {
-    "doctor_dentist": "Doctor or dentist with a London or KSS training number",
+    "doctor_dentist": "Doctor or dentist in training, from foundation to CCT",
     "healthcare_professional": (
         "Nurse, midwife or other healthcare professional (bands 5 to 8) on a training scheme"
     ),

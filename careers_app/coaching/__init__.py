@@ -7,9 +7,9 @@ bp = Blueprint("coaching", __name__, url_prefix="/coaching")
 def labels() -> dict[str, dict[str, str]]:
     """Readable names for stored codes, for every coaching page."""
     from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS
-    from careers_app.coaching.eligibility import FORMATS, REGIONS, STAGES, WORKFORCE_SCHEMES
+    from careers_app.coaching.eligibility import FORMATS, REGIONS, STAGE_LABELS, WORKFORCE_SCHEMES
 
-    return {"groups": PROFESSIONAL_GROUPS, "regions": REGIONS, "stages": STAGES,
+    return {"groups": PROFESSIONAL_GROUPS, "regions": REGIONS, "stages": STAGE_LABELS,
             "schemes": WORKFORCE_SCHEMES, "formats": FORMATS}
 
 

@@ -1,8 +1,19 @@
-"""Who 1-2-1 coaching is for, and where to go instead when it is not for you."""
+"""Who 1-2-1 coaching is for, and where to go instead when it is not for you.
+
+What each group must give follows the careers unit's criteria: doctors and dentists in
+training give their training number when they have one (see training_numbers.py), doctors
+on a workforce scheme name the scheme, and everyone else gives neither.
+"""
 
 from __future__ import annotations
 
-from careers_app.accounts.eligibility import KSS_FOUNDATION_MESSAGE, PROFESSIONAL_GROUPS
+from careers_app.accounts.eligibility import (
+    KSS_FOUNDATION_MESSAGE,
+    PROFESSIONAL_GROUPS,
+    TRAINING_STAGES,
+)
+from careers_app.coaching import training_numbers
+from careers_app.coaching.training_numbers import Need
 
 REGIONS = {"london": "London", "kss": "Kent, Surrey and Sussex",
            "elsewhere": "Somewhere else in England, or outside England"}
@@ -13,21 +24,19 @@ WORKFORCE_SCHEMES = {
     "caps": "Clinical Apprenticeship Placement (CAPS)",
 }
 FORMATS = {"video": "Video call", "telephone": "Telephone", "in_person": "In person"}
-STAGES = {
-    "foundation": "Foundation (F1 or F2)", "core": "Core or early specialty training",
-    "higher": "Higher specialty training", "gp": "GP specialty training",
-    "band_5_6": "Band 5 or 6", "band_7_8": "Band 7 or 8",
-    "pharmacy": "Pharmacy training", "dental": "Dental training",
-    "workforce_scheme": "On a workforce scheme", "other": "Other",
-}
+# The same stages as registration, so the stage given there fills in the application.
+STAGES = TRAINING_STAGES
+# Labels for stages earlier applications were sent with; no longer offered.
+STAGE_LABELS = {**TRAINING_STAGES, "pharmacy": "Pharmacy training"}
 ELSEWHERE_MESSAGE = (
     "1-2-1 coaching here is for trainees in London and in Kent, Surrey and Sussex. Your "
     "own region's NHS England workforce, training and education team (or deanery) runs "
     "careers support for trainees there. The modules and your action plan stay open to you"
 )
 NO_NUMBER_MESSAGE = (
-    "Enter your training number, or choose a workforce scheme. If you have neither, ask "
-    "your educational supervisor or the careers unit whether you can use coaching"
+    "Enter your training number (national training number or Dean's reference number). "
+    "If you are on a workforce scheme, choose that as your professional group; if you "
+    "have no number, ask the careers unit whether you can use coaching"
 )
 
 
@@ -41,9 +50,17 @@ def eligibility_problems(professional_group: str, region: str, stage: str,
         problems["stage"] = KSS_FOUNDATION_MESSAGE
     if professional_group not in PROFESSIONAL_GROUPS:
         problems["professional_group"] = "Choose your professional group"
-    on_scheme = professional_group == "workforce_scheme"
-    if on_scheme and workforce_scheme not in WORKFORCE_SCHEMES:
+    if professional_group == "workforce_scheme" and workforce_scheme not in WORKFORCE_SCHEMES:
         problems["workforce_scheme"] = "Choose the workforce scheme you are on"
-    if not on_scheme and not training_number.strip() and workforce_scheme not in WORKFORCE_SCHEMES:
+    if problems:
+        # Someone told to go elsewhere is not also asked to correct their number.
+        return problems
+    needed = training_numbers.need(professional_group, stage)
+    number = training_number.strip()
+    if needed == Need.REQUIRED and not number:
         problems["training_number"] = NO_NUMBER_MESSAGE
+    elif needed != Need.NONE and number:
+        problem = training_numbers.format_problem(number)
+        if problem:
+            problems["training_number"] = problem
     return problems

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from careers_app.accounts.models import User, UserRole
 from careers_app.clock import in_uk
-from careers_app.coaching import rules
+from careers_app.coaching import rules, training_numbers
 from careers_app.coaching.calendar import appointment_ics
-from careers_app.coaching.eligibility import eligibility_problems
+from careers_app.coaching.eligibility import STAGES, eligibility_problems
 from careers_app.coaching.models import (
     OPEN_STATUSES,
     ApplicationStatus,
@@ -93,13 +93,17 @@ def start_or_resume(user: User) -> CoachingApplication:
     current = open_application(user.id)
     if current is not None:
         return current
-    draft = CoachingApplication(
-        user_id=user.id, status=S.DRAFT, professional_group=user.professional_group,
-        region=user.region if user.region in ("london", "kss") else "",
-    )
+    draft = CoachingApplication(user_id=user.id, status=S.DRAFT, **from_account(user))
     db.session.add(draft)
     db.session.commit()
     return draft
+
+
+def from_account(user: User) -> dict[str, str]:
+    """What the account already says about the trainee, in the application's terms."""
+    return {"professional_group": user.professional_group,
+            "region": user.region if user.region in ("london", "kss") else "",
+            "stage": user.training_stage if user.training_stage in STAGES else ""}
 
 
 def save_answers(application: CoachingApplication, answers: ApplicationAnswers) -> None:
@@ -129,6 +133,8 @@ def submission_problems(application: CoachingApplication) -> dict[str, str]:
 
 
 def submit(application: CoachingApplication, actor: User) -> None:
+    # Stored as training numbers are printed, whatever case and spacing was typed.
+    application.training_number = training_numbers.tidy(application.training_number)
     transition(application, S.SUBMITTED, actor.id)
     db.session.commit()
     _tell(application.applicant, "We have your application for careers coaching",

@@ -18,7 +18,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from careers_app.clock import in_uk
-from careers_app.coaching import bp, rules, service
+from careers_app.coaching import bp, rules, service, training_numbers
 from careers_app.coaching.calendar import appointment_ics
 from careers_app.coaching.forms import ApplicationForm, CancelForm
 from careers_app.coaching.models import ApplicationStatus, CoachingApplication
@@ -48,9 +48,13 @@ def apply() -> str | Response:
     current = service.open_application(current_user.id)
     if current is not None and current.status != ApplicationStatus.DRAFT:
         return redirect(url_for(".application", application_id=current.id))
-    form = ApplicationForm(obj=current, data=None if current else {
-        "professional_group": current_user.professional_group,
-        "region": current_user.region})
+    form = ApplicationForm(obj=current, data=None if current else service.from_account(
+        current_user))
+    if current is not None and not form.is_submitted():
+        # A draft saved before the trainee chose these starts from what their account says.
+        for name, value in service.from_account(current_user).items():
+            if not form[name].data:
+                form[name].data = value
     if form.validate_on_submit():
         draft = current or service.start_or_resume(current_user)
         service.save_answers(draft, _answers(form))
@@ -71,7 +75,7 @@ def apply() -> str | Response:
             flash("Your application is saved. You can finish it later.", "success")
             return redirect(url_for(".apply"))
     return render_template("coaching/apply.html", form=form, application=current,
-                           ineligible=_ineligible(form))
+                           ineligible=_ineligible(form), number_example=training_numbers.EXAMPLE)
 
 
 @bp.post("/apply/draft")

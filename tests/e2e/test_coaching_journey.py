@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
-from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS
+from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS, TRAINING_STAGES
 from careers_app.accounts.models import User
 from careers_app.clock import UK, uk_to_utc
 from careers_app.coaching.models import Appointment
@@ -139,12 +139,15 @@ def test_apply_allocate_book_cancel_late_and_have_it_given_back(
     expect(page).to_have_url("/coaching/apply")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Apply for 1-2-1 careers coaching")
-    page.get_by_role("group", name="Your professional group").get_by_role(
-        "radio", name=PROFESSIONAL_GROUPS["doctor_dentist"]).check()
+    groups = page.get_by_role("group", name="Your professional group")
+    # The training number is asked for only under doctors and dentists.
+    groups.get_by_role("radio", name=PROFESSIONAL_GROUPS["healthcare_professional"]).check()
+    expect(page.get_by_label("Training number", exact=True)).to_be_hidden()
+    groups.get_by_role("radio", name=PROFESSIONAL_GROUPS["doctor_dentist"]).check()
     page.get_by_role("group", name="Where you train or work").get_by_role(
         "radio", name="London", exact=True).check()
-    page.get_by_label("Training number", exact=True).fill("LDN/R1A/012/ST3/001")
-    page.get_by_label("Your stage").select_option(label="Core or early specialty training")
+    page.get_by_label("Training number", exact=True).fill("LDN/ABC/1234567/D")
+    page.get_by_label("Your stage").select_option(label=TRAINING_STAGES["core"])
     page.get_by_label("Your current post").fill(CURRENT_POST)
     page.get_by_label("What would you like from coaching?").fill(HOPES)
     page.get_by_role("group", name="How would you like to meet?").get_by_role(
@@ -184,6 +187,9 @@ def test_apply_allocate_book_cancel_late_and_have_it_given_back(
     row = waiting.get_by_role("row").filter(has=page.locator(review_href))
     review_link = row.locator(review_href)
     expect(review_link).to_have_text("Alex Trainee")
+    # Email, group and stage tell apart applicants who share a name.
+    expect(row.get_by_role("cell").first).to_contain_text(trainee.email)
+    expect(row.get_by_role("cell").nth(1)).to_contain_text(TRAINING_STAGES["core"])
     expect(row.get_by_role("cell").last).to_have_text("Yes")  # plan attached
     save_screenshot(page, "coaching-queue.png")
     with navigates(page):
