@@ -206,3 +206,21 @@ def test_production_starts_with_a_support_address_and_shows_it(database_url, mon
     text, links = read(page)
     assert f"mailto:{SUPPORT_EMAIL}" in links
     assert re.search(r"no email address", text) is None
+
+
+def test_the_coaching_emails_follow_the_constants(app, people, monkeypatch):
+    """The emails a trainee reads about coaching state the same rules as the pages."""
+    from careers_app.mail import outbox
+
+    monkeypatch.setattr(rules, "NOTICE_HOURS", 48)
+    monkeypatch.setattr(rules, "NOTICE", dt.timedelta(hours=48))
+    monkeypatch.setattr(rules, "ALLOWANCE", 4)
+    monkeypatch.setattr(rules, "REPLY_WITHIN_DAYS", 10)
+    booked_appointment(app, people, hours_ahead=72)
+    with app.app_context():
+        bodies = [message.get_body(preferencelist=("plain",)).get_content()
+                  for message in outbox() if message["To"] == "t@example.org"]
+    received, allocated, booked = bodies[:3]
+    assert "reply within 10 days" in received
+    assert "you can have up to 4 free appointments" in allocated
+    assert "cancel or rearrange up to 48 hours before" in " ".join(booked.split())
