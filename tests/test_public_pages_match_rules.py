@@ -224,3 +224,15 @@ def test_the_coaching_emails_follow_the_constants(app, people, monkeypatch):
     assert "reply within 10 days" in received
     assert "you can have up to 4 free appointments" in allocated
     assert "cancel or rearrange up to 48 hours before" in " ".join(booked.split())
+
+
+def test_who_can_use_the_service_says_foundation_doctors_need_no_training_number(client):
+    """The page an F2 reads before applying agrees with the form, which asks a foundation
+    doctor for no number and a specialty trainee for one."""
+    from careers_app.coaching.training_numbers import Need, need
+
+    assert need("doctor_dentist", "foundation") is Need.NONE
+    assert need("doctor_dentist", "higher") is Need.REQUIRED
+    text, _links = read(client.get("/eligibility"))
+    assert "Foundation doctors and dentists in foundation training do not have one" in text
+    assert "with a London or KSS training number" not in text
