@@ -1,8 +1,10 @@
 """The JSON autosave contract (see docs in the README):
 
 POST {"version": <int>, "answers": {<field id>: <value>}} with an X-CSRFToken header.
-200 {"version", "saved_at"} only after the commit; 409 with the stored copy when the
-version is stale; 422 {"errors": {...}} for values that cannot be accepted.
+200 {"version", "saved_at", "errors"} only after the commit: every valid answer is saved,
+and "errors" names each answer that was refused (kept as it was stored), field by field;
+409 with the stored copy when the version is stale; 422 {"errors": {...}} when no answer
+could be accepted, so nothing was saved.
 """
 
 from __future__ import annotations
@@ -57,4 +59,5 @@ def autosave_response(outcome: SaveOutcome) -> tuple[Response, int]:
     if outcome.status == "conflict":
         return jsonify({"version": outcome.version, "answers": outcome.answers,
                         "saved_at": saved_at}), 409
-    return jsonify({"version": outcome.version, "saved_at": saved_at}), 200
+    return jsonify({"version": outcome.version, "saved_at": saved_at,
+                    "errors": outcome.errors}), 200

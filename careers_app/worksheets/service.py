@@ -30,7 +30,8 @@ class SaveOutcome:
     version: int = 0
     saved_at: datetime | None = None
     answers: dict[str, Any] = field(default_factory=dict)
-    # Values refused even as a draft: nothing was saved.
+    # Values refused even as a draft. "invalid": nothing was saved; "saved" (a partial
+    # save, for autosave): every other answer was saved, these kept their stored value.
     errors: dict[str, str] = field(default_factory=dict)
     # What still stops the step counting as done: the draft was saved anyway.
     incomplete: dict[str, str] = field(default_factory=dict)
@@ -90,29 +91,43 @@ def all_answers(user_id: int) -> dict[tuple[str, str], dict[str, Any]]:
 
 def save_step(
     user_id: int, module: Module, step: Step, submitted: Mapping[str, Any], base_version: int,
-    *, confirm: bool = False,
+    *, confirm: bool = False, partial: bool = False,
 ) -> SaveOutcome:
     """Save the fields present in ``submitted`` if ``base_version`` is still the stored one.
 
     Fields not submitted keep their stored answers, as do answers to fields no longer in
     the module. ``confirm`` ("Save and continue") marks the step done when it passes the
     full check; any save that leaves it failing that check marks it not done.
+    ``partial`` (autosave) saves the valid answers when others are refused, so one
+    over-long answer never stops the rest of the step being saved; without it a refused
+    answer saves nothing (the form is shown again with everything typed).
     """
     present = [spec.id for spec in step.fields if spec.id in submitted]
     draft = clean_step(step, submitted, strict=False, only=present)
-    if draft.errors:
+    if draft.errors and not (partial and draft.answers):
         return SaveOutcome("invalid", errors=draft.errors)
 
     now = utcnow()
     _claim_progress_row(user_id, module, step, now)
     stored = find_answer(user_id, module.slug, step.id)
     stored_version = stored.version if stored else 0
-    if stored_version != base_version:
-        return _refuse_stale(user_id, module, step, draft.answers)
+    repeated = stored_version != base_version
+    if repeated:
+        if stored is None or not draft.answers or not _holds(stored.answers, draft.answers):
+            return _refuse_stale(user_id, module, step, draft.answers)
+        # The stored answers already are these: the same save sent again (a double
+        # click), or posted just after an autosave stored them. Not a conflict: nothing
+        # anyone wrote would be replaced. Carry on from the stored version.
+        base_version = stored_version
 
     merged = {**(stored.answers if stored else {}), **draft.answers}
     incomplete = clean_step(step, merged, strict=True).errors
     done = not incomplete and (confirm or bool(stored and stored.completed))
+    if repeated and stored is not None and done == stored.completed:
+        db.session.commit()  # the progress row's last step; the answers are as they were
+        return SaveOutcome("saved", version=stored.version, saved_at=stored.updated_at,
+                           answers=stored.answers, errors=draft.errors,
+                           incomplete=incomplete)
     if stored is None:
         answer_id = db.session.execute(
             insert_ignoring_conflicts(StepAnswer)
@@ -138,7 +153,12 @@ def save_step(
     _recount_progress(user_id, module)
     db.session.commit()
     return SaveOutcome("saved", version=new_version, saved_at=now, answers=merged,
-                       incomplete=incomplete)
+                       errors=draft.errors, incomplete=incomplete)
+
+
+def _holds(stored: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
+    """Whether the stored answers already have every one of ``answers`` as it is."""
+    return all(key in stored and stored[key] == value for key, value in answers.items())
 
 
 def _refuse_stale(

@@ -173,7 +173,7 @@ def autosave(slug: str, step_id: str) -> tuple[Response, int]:
     if len(received.answers) > MAX_ANSWER_KEYS:
         return too_many_answers_response()
     outcome = service.save_step(current_user.id, module, step, received.answers,
-                                received.base_version)
+                                received.base_version, partial=True)
     return autosave_response(outcome)
 
 

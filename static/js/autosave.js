@@ -4,8 +4,15 @@
 // every 30 s while typing goes on, when a field loses focus and when the page is
 // hidden; one request at a time. Anything not yet acknowledged by the server is kept
 // in sessionStorage for this tab, retried with back-off and restored after a reload.
-// Contract: version in, 200 {version, saved_at} only after the commit, 409 with the
-// stored copy when another tab or device saved first.
+// Contract: version in, 200 {version, saved_at, errors} only after the commit (every
+// valid answer saved; "errors" names each refused one), 409 with the stored copy when
+// another tab or device saved first, 422 when no answer could be saved.
+//
+// The status sits at the top of the form and stays in view (static/css/autosave.css).
+// It has two live regions: "Saving…" and "Saved" are announced politely, anything that
+// means text is not saved (signed out, offline, refused, conflict) assertively.
+
+import { fieldLabel, showFieldError } from "./autosave-field-errors.js";
 
 const IDLE_DELAY_MS = 2000;
 const MAX_UNSAVED_MS = 30000;
@@ -225,10 +232,15 @@ class Autosaver {
     this.versionInput = form.querySelector('input[name="version"]');
     this.version = Number(this.versionInput.value);
     this.status = form.querySelector("[data-save-status]");
+    this.politeRegion = this.status.querySelector("[data-save-status-polite]");
+    this.assertiveRegion = this.status.querySelector("[data-save-status-assertive]");
     this.conflictPanel = form.querySelector("[data-conflict]");
     this.fields = [...form.querySelectorAll("[data-field-id]")];
     this.acknowledged = JSON.stringify(this.answers());
     this.inFlight = null;
+    // The answers last sent and refused, in part or whole: sending them again would be
+    // refused again, so nothing is sent until they change.
+    this.refused = null;
     this.idleTimer = null;
     this.retryTimer = null;
     this.retryDelay = FIRST_RETRY_MS;
@@ -256,9 +268,36 @@ class Autosaver {
     return JSON.stringify(this.answers()) !== this.acknowledged;
   }
 
-  say(text) {
+  get pending() {
+    // Changed since the last save, and not just the answers the server last refused.
+    const now = JSON.stringify(this.answers());
+    return now !== this.acknowledged && now !== this.refused;
+  }
+
+  say(text, tone = "working", ...links) {
+    // tone: "working" or "saved" (polite), "problem" (assertive: text is not saved).
+    // Each link [words, href, new tab?] replaces those words in the text.
+    const region = tone === "problem" ? this.assertiveRegion : this.politeRegion;
+    const other = region === this.politeRegion ? this.assertiveRegion : this.politeRegion;
+    if (other.textContent) other.textContent = "";
+    this.status.className = `app-save-status${text ? ` app-save-status--shown app-save-status--${tone}` : ""}`;
     // Writing the same words again could make a screen reader repeat them.
-    if (this.status.textContent !== text) this.status.textContent = text;
+    if (region.textContent === text) return;
+    const parts = [text];
+    for (const [words, href, newTab] of links) {
+      const at = parts.findIndex((part) => typeof part === "string" && part.includes(words));
+      if (at === -1) continue;
+      const [before, ...after] = parts[at].split(words);
+      const link = document.createElement("a");
+      link.href = href;
+      link.textContent = words;
+      if (newTab) {
+        link.target = "_blank";
+        link.rel = "noopener";
+      }
+      parts.splice(at, 1, before, link, after.join(words));
+    }
+    region.replaceChildren(...parts.filter((part) => part !== ""));
   }
 
   start() {
@@ -268,23 +307,23 @@ class Autosaver {
     }
     this.form.addEventListener("input", () => this.changed());
     this.form.addEventListener("change", () => this.changed());
-    this.form.addEventListener("focusout", () => this.dirty && this.saveNow());
+    this.form.addEventListener("focusout", () => this.pending && this.saveNow());
     this.form.addEventListener("input", (event) => {
       if (event.target.closest("[data-field-id]")) this.lastField = event.target;
     });
     document.addEventListener("visibilitychange", () => {
       // Not while the form itself is being posted: leaving the page hides it, and a
       // save sent then would race the post with the same version, making one stale.
-      if (document.visibilityState === "hidden" && !this.submitting && this.dirty) {
+      if (document.visibilityState === "hidden" && !this.submitting && this.pending) {
         this.saveNow({ keepalive: true });
       }
     });
     window.addEventListener("online", () => {
-      if (!this.dirty) return;
+      if (!this.pending) return;
       this.failing = false; // say "Saving…" again: this attempt has a chance
       this.saveNow();
     });
-    window.addEventListener("offline", () => this.dirty && !this.conflict && this.say(this.restoredNote("Offline – kept in this tab")));
+    window.addEventListener("offline", () => this.dirty && !this.conflict && this.say(this.restoredNote("Offline – kept in this tab"), "problem"));
     window.addEventListener("beforeunload", (event) => {
       if (!this.submitting && (this.dirty || this.inFlight)) {
         event.preventDefault();
@@ -330,10 +369,10 @@ class Autosaver {
   }
 
   changed() {
-    if (!this.dirty) return;
+    if (!this.pending) return;
     this.keepDraft();
     if (this.conflict) return; // wait for the person's choice
-    if (!navigator.onLine) this.say(this.restoredNote("Offline – kept in this tab"));
+    if (!navigator.onLine) this.say(this.restoredNote("Offline – kept in this tab"), "problem");
     this.firstUnsavedAt = this.firstUnsavedAt ?? Date.now();
     clearTimeout(this.idleTimer);
     if (Date.now() - this.firstUnsavedAt >= MAX_UNSAVED_MS) this.saveNow();
@@ -352,7 +391,7 @@ class Autosaver {
       this.inFlight = null;
       if (this.queued) {
         this.queued = false;
-        if (this.dirty && !this.retryTimer) this.saveNow();
+        if (this.pending && !this.retryTimer) this.saveNow();
       }
     });
     return this.inFlight;
@@ -387,14 +426,20 @@ class Autosaver {
     // 422: an answer was refused; 413: more than the service accepts. Retrying sends the
     // same again, so say why and keep the draft until the person changes it.
     if (response.status === 422 || response.status === 413) {
-      const messages = Object.values(data.errors || {});
+      const errors = data.errors || {};
       this.failing = true;
+      this.refused = JSON.stringify(answers);
       this.keepDraft();
-      this.say(`Not saved: ${messages[0] || "check your answers"}. What you typed is kept in this tab.`);
+      this.showErrors(errors);
+      const messages = Object.values(errors);
+      const [words, href] = this.firstRefused(errors);
+      this.say(`Not saved: ${messages[0] || "check your answers"}. What you typed is kept in this tab.`, "problem",
+        ...(words ? [[messages[0], href]] : []));
       return undefined;
     }
     if (response.status === 401) {
-      return this.retryLater("Not saved – you have been signed out. Sign in again in a new tab; what you typed is kept here and will be saved then.");
+      return this.retryLater("Not saved – you have been signed out. Sign in again in a new tab; what you typed is kept here and will be saved then.",
+        undefined, ["Sign in again in a new tab", this.form.dataset.signInUrl, true]);
     }
     if (response.status === 400 && (await this.refreshToken())) return this.retryLater("Not saved – retrying", 0);
     return this.retryLater("Not saved – retrying");
@@ -405,25 +450,51 @@ class Autosaver {
     document.dispatchEvent(new CustomEvent("app:activity"));
     this.version = data.version;
     this.versionInput.value = String(data.version);
-    this.acknowledged = JSON.stringify(answers);
+    // Refused answers kept their stored value: they stay unsaved (dirty) in this tab.
+    const errors = data.errors || {};
+    const kept = { ...answers };
+    for (const id of Object.keys(errors)) delete kept[id];
+    this.acknowledged = JSON.stringify(kept);
+    this.refused = Object.keys(errors).length ? JSON.stringify(answers) : null;
+    this.showErrors(errors);
     this.retryDelay = FIRST_RETRY_MS;
     this.failing = false;
     this.restored = false;
     const time = new Date(data.saved_at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
-    if (this.dirty) {
+    if (this.pending) {
       this.keepDraft();
       this.say(`Saved at ${time}. Saving your latest changes…`);
       this.queued = true;
+    } else if (this.refused) {
+      this.keepDraft();
+      const count = Object.keys(errors).length;
+      const [words, href] = this.firstRefused(errors);
+      this.say(count === 1
+        ? `Your other answers were saved at ${time}. Your answer to “${words}” was not saved: ${Object.values(errors)[0]}. What you typed there is kept in this tab.`
+        : `Your other answers were saved at ${time}. ${count} answers were not saved: see the messages at those questions, starting with “${words}”. What you typed is kept in this tab.`,
+      "problem", [words, href]);
     } else {
       sessionStorage.removeItem(this.draftKey);
-      this.say(`Saved at ${time}`);
+      this.say(`Saved at ${time}`, "saved");
     }
   }
 
-  retryLater(message, delay = this.retryDelay) {
+  showErrors(errors) {
+    for (const wrapper of this.fields) showFieldError(wrapper, errors[wrapper.dataset.fieldId]);
+  }
+
+  firstRefused(errors) {
+    // [the question's words, a link to its first input]: the first refused field in page order.
+    const wrapper = this.fields.find((w) => w.dataset.fieldId in errors);
+    if (!wrapper) return [null, null];
+    const input = wrapper.querySelector("textarea, input:not([type=hidden]), select");
+    return [fieldLabel(wrapper), `#${input ? input.id : wrapper.id}`];
+  }
+
+  retryLater(message, delay = this.retryDelay, link = null) {
     this.keepDraft();
     this.failing = true;
-    this.say(this.restoredNote(message));
+    this.say(this.restoredNote(message), "problem", ...(link ? [link] : []));
     this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
@@ -467,7 +538,7 @@ class Autosaver {
       : "";
     this.conflictPanel.querySelector("[data-conflict-time]").textContent = when;
     this.conflictPanel.hidden = false;
-    this.say("Conflict – another tab or device saved newer answers. Your answers are still on this page. Choose which version to keep.");
+    this.say("Conflict – another tab or device saved newer answers. Your answers are still on this page. Choose which version to keep.", "problem");
   }
 
   sameAsOurs(theirs) {

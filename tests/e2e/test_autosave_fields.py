@@ -1,0 +1,138 @@
+"""Autosave, field by field: one refused answer never holds back the others, the refusal
+shows at its field, and the save status is in view and announced wherever the person is
+typing on a long step."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.journeys import Fixture, sign_in
+from tests.e2e.test_worksheets_journeys import SAVE_WAIT_MS, step_url, stored
+
+SCAN1 = "scan-1-self-awareness"
+STEP = step_url(SCAN1, "enjoy-and-drain")
+TOO_LONG = " ".join(["word"] * 440)  # the box takes 250 words
+TOO_LONG_MESSAGE = "This answer must be 250 words or fewer (it has 440)"
+BEST = "Talking a frightened family through a diagnosis."
+BEST_LABEL = "Describe 2 or 3 times at work when you felt at your best"
+COPING = "A run after a night shift."
+
+
+def status_box(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator("[data-save-status]")
+
+
+def test_one_over_long_answer_does_not_stop_the_other_three_being_saved(
+    page: Page, navigates: Fixture, create_account: Fixture, live_app: Any,
+    assert_accessible: Fixture, tmp_path: Path,
+) -> None:
+    account = create_account()
+    sign_in(page, navigates, account)
+    page.goto(STEP)
+    drains = page.get_by_label("What drains you or causes you stress at work?")
+    drains.fill(TOO_LONG)
+    page.get_by_label("Direct contact with patients").check()
+    page.get_by_label(BEST_LABEL).fill(BEST)
+    page.get_by_label("What helps you cope when work is stressful?").fill(COPING)
+
+    box = status_box(page)
+    expect(box).to_contain_text(re.compile(
+        r"^Your other answers were saved at \d\d:\d\d\. Your answer to “What drains you "
+        r"or causes you stress at work\?” was not saved"), timeout=SAVE_WAIT_MS)
+    # The message is at the field, in the NHS.UK error style, and read with the box.
+    field = page.locator("#drains--field")
+    error = field.locator("span.nhsuk-error-message")
+    expect(error).to_have_text(f"Error: {TOO_LONG_MESSAGE}")
+    expect(field.locator(".nhsuk-form-group")).to_have_class(re.compile("nhsuk-form-group--error"))
+    described = drains.get_attribute("aria-describedby") or ""
+    assert "drains--autosave-error" in described.split()
+    expect(drains).to_have_value(TOO_LONG)  # what was typed stays
+    # The status links to the answer that needs changing.
+    link = box.get_by_role("link", name="What drains you or causes you stress at work?")
+    expect(link).to_have_attribute("href", "#drains")
+    assert_accessible(page)
+    page.screenshot(path=tmp_path / "one-answer-refused.png")
+
+    # (Each move to the next box saved what was there so far.)
+    version, answers = stored(live_app, account.email, SCAN1, "enjoy-and-drain")
+    assert answers == {"enjoy": {"selected": ["patient-contact"], "other": ""},
+                       "best-moments": BEST, "coping": COPING}
+
+    # Another tab of the same browser shows the three saved answers from the server.
+    other = page.context.new_page()
+    other.goto(STEP)
+    expect(other.get_by_label("Direct contact with patients")).to_be_checked()
+    expect(other.get_by_label(BEST_LABEL)).to_have_value(BEST)
+    expect(other.get_by_label("What helps you cope when work is stressful?")).to_have_value(COPING)
+    expect(other.get_by_label("What drains you or causes you stress at work?")).to_have_value("")
+    other.close()
+
+    # Shortening the answer saves it, and the message at the field goes.
+    drains.fill("Rotas that change at a day's notice.")
+    expect(box).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"), timeout=SAVE_WAIT_MS)
+    expect(field.locator("span.nhsuk-error-message")).to_have_count(0)
+    assert "drains--autosave-error" not in (drains.get_attribute("aria-describedby") or "")
+    assert stored(live_app, account.email, SCAN1, "enjoy-and-drain") == (version + 1, {
+        "enjoy": {"selected": ["patient-contact"], "other": ""}, "best-moments": BEST,
+        "coping": COPING, "drains": "Rotas that change at a day's notice."})
+    assert page.evaluate("() => sessionStorage.length") == 0
+    assert_accessible(page)
+
+
+def test_the_save_status_is_in_view_and_announced_while_typing_far_down_the_step(
+    page: Page, navigates: Fixture, create_account: Fixture, live_app: Any,
+    assert_accessible: Fixture, tmp_path: Path,
+) -> None:
+    account = create_account()
+    sign_in(page, navigates, account)
+    polite = page.locator("[data-save-status]").get_by_role("status")
+    assertive = page.locator("[data-save-status]").get_by_role("alert")
+    for width, height in ((1280, 800), (390, 700)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(STEP)
+        expect(polite).to_have_attribute("aria-live", "polite")
+        expect(assertive).to_have_attribute("aria-live", "assertive")
+        last = page.get_by_label("What helps you cope when work is stressful?")
+        last.click()
+        page.keyboard.press("Control+End")
+        assert page.evaluate("() => window.scrollY") > 300, "the last answer is far down"
+        page.keyboard.type(f" Walking the dog ({width}).")
+        expect(polite).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"), timeout=SAVE_WAIT_MS)
+        expect(assertive).to_have_text("")
+        expect(status_box(page)).to_be_in_viewport()
+        expect(last).to_be_in_viewport()
+        assert_accessible(page)
+        page.screenshot(path=tmp_path / f"status-saved-{width}.png")
+
+    # Signed out in another tab: the next save fails, loudly, where the person is.
+    other = page.context.new_page()
+    other.goto("/dashboard")
+    with navigates(other):
+        other.get_by_role("banner").get_by_role("button", name="Sign out").click()
+    page.bring_to_front()
+    page.keyboard.type(" And sleep.")
+    expect(assertive).to_have_text(re.compile(r"^Not saved – you have been signed out\. "),
+                                   timeout=SAVE_WAIT_MS)
+    expect(polite).to_have_text("")
+    expect(status_box(page)).to_be_in_viewport()
+    expect(status_box(page)).to_have_class(re.compile("app-save-status--problem"))
+    sign_in_link = assertive.get_by_role("link", name="Sign in again in a new tab")
+    expect(sign_in_link).to_have_attribute("target", "_blank")
+    assert_accessible(page)
+    page.screenshot(path=tmp_path / "status-signed-out-390.png")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    last_field = page.get_by_label("What helps you cope when work is stressful?")
+    last_field.focus()
+    expect(status_box(page)).to_be_in_viewport()
+    page.screenshot(path=tmp_path / "status-signed-out-1280.png")
+
+    sign_in(other, navigates, account)
+    expect(polite).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"), timeout=20_000)
+    expect(assertive).to_have_text("")
+    assert stored(live_app, account.email, SCAN1, "enjoy-and-drain")[1]["coping"] == (
+        " Walking the dog (1280). Walking the dog (390). And sleep.")
+    other.close()
