@@ -340,9 +340,13 @@ def test_dashboard_lists_modules_in_progress_with_percentage(app, client, traine
     post_step(client, SCAN3, "shortlist", SCAN3_FORMS["shortlist"])
     page = text_of(client.get("/dashboard"))
     assert "Carry on where you left off" in page
-    assert (f"SCAN 3: Arriving at a decision</strong>: {percent_done(app, SCAN3, 1)}% done"
+    steps = len(app.extensions["modules"].get(SCAN3).steps)
+    assert (f'<progress class="app-progress" max="{steps}" value="1" aria-labelledby='
+            f'"progress-{SCAN3}-title progress-{SCAN3}-text">{percent_done(app, SCAN3, 1)}%'
             in page)
-    assert "SCAN 1: Self awareness</strong>: 0% done" in page
+    assert f"1 of {steps} steps done" in page
+    scan1_steps = len(app.extensions["modules"].get(SCAN1).steps)
+    assert f'<progress class="app-progress" max="{scan1_steps}" value="0"' in page
     assert f'href="/modules/{SCAN3}/continue"' in page
     assert "Your current SCAN stage is" in page
 
@@ -373,6 +377,6 @@ def test_query_count_does_not_grow_with_what_a_person_has_done(app, client, trai
         post_step(client, SCAN1, step_id, data)
     after = count_queries(app, client, url)
     assert after == before
-    # The dashboard also reads the plan's actions (to list those due soon) and the
-    # person's workshops (for the modules they set).
-    assert after <= (6 if url == "/dashboard" else 4)
+    # The dashboard also reads the plan's actions (to list those due soon), the
+    # person's workshops (for the modules they set) and their coaching application.
+    assert after <= (7 if url == "/dashboard" else 4)

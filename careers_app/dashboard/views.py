@@ -8,6 +8,7 @@ from flask_login import current_user
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS, REGIONS, TRAINING_STAGES
 from careers_app.clock import uk_today
 from careers_app.dashboard import bp
+from careers_app.dashboard.overview import latest_application, scan_stages
 from careers_app.forms import BaseForm
 from careers_app.plans.service import due_actions
 from careers_app.security import Role, roles_required
@@ -29,6 +30,8 @@ def index() -> str:
         in_progress=in_progress(registry, progress),
         suggestion=next_scan_stage(registry, progress),
         started=progress,
+        scan=scan_stages(registry, progress),
+        application=latest_application(current_user.id),
         due=due_actions(current_user, registry, uk_today()),
         assigned=groupby_workshop(assigned_to(current_user.id, registry)),
         form=BaseForm(),

@@ -56,10 +56,15 @@ class ModuleStatus:
     module: Module
     status: Status
     percent: int
+    steps_done: int = 0
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def steps(self) -> int:
+        return len(self.module.steps)
 
 
 def status_of(module: Module, progress: ModuleProgress | None) -> ModuleStatus:
@@ -68,7 +73,7 @@ def status_of(module: Module, progress: ModuleProgress | None) -> ModuleStatus:
     done = min(progress.steps_completed, len(module.steps))
     percent = round(100 * done / len(module.steps))
     status: Status = "completed" if progress.completed_at else "in-progress"
-    return ModuleStatus(module, status, percent)
+    return ModuleStatus(module, status, percent, done)
 
 
 @dataclass(frozen=True)

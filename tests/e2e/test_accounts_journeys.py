@@ -91,7 +91,6 @@ def test_register_sign_out_and_sign_in_again(
     expect(page).to_have_url("/dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {name}")
     expect(page.get_by_text("Your account has been created.")).to_be_visible()
-    save_screenshot(page, "dashboard.png")
 
     header = page.get_by_role("banner")
     expect(header.get_by_role("link", name=name)).to_be_visible()
