@@ -32,6 +32,10 @@ checking it:
    and any document left unchecked fails the test at teardown. (Not re-checked
    when the test itself already failed, so the report shows the first problem.)
 
+Phone width: each of those checks also lays the document out 390 px wide for a moment
+and fails if it is wider than the screen, naming the widest elements; tables must
+reflow or scroll inside themselves (the viewport is then put back as it was).
+
 Tests reach these helpers as fixtures (``assert_accessible``, ``navigates``,
 ``create_account``, ``save_screenshot``), so no test imports this module.
 """
@@ -358,6 +362,9 @@ def assert_accessible(page: Any) -> None:
             f"(axe-core {results.response.get('testEngine', {}).get('version', '?')}, "
             f"tags {', '.join(AXE_TAGS)}):\n{describe_violations(violations)}"
         )
+    overflow = _phone_overflow(page)
+    if overflow:
+        problems.append(overflow)
     if skipped:
         problems.append(
             "these pages loaded without an accessibility check (navigate with "
@@ -366,6 +373,66 @@ def assert_accessible(page: Any) -> None:
         )
     if problems:
         pytest.fail("\n\n".join(problems), pytrace=False)
+
+
+PHONE_WIDTH = 390
+# Up to ten frames, so resize handlers (the header's menu) have had their turn.
+_FITS_SCRIPT = """async () => {
+  for (let frame = 0; frame < 10; frame++) {
+    await new Promise((done) => requestAnimationFrame(done));
+    if (document.documentElement.scrollWidth <= window.innerWidth) return true;
+  }
+  return false;
+}"""
+# The outermost elements whose right edge passes the viewport, not counting those
+# inside a box that clips or scrolls them (a responsive table's scroll area).
+_OVERFLOW_SCRIPT = """() => {
+  const width = window.innerWidth, found = [];
+  const clipped = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const name = (el) => {
+    const classes = typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
+    return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+      + classes.filter(Boolean).map((c) => "." + c).join("");
+  };
+  for (const el of document.body.querySelectorAll("*")) {
+    const right = el.getBoundingClientRect().right + window.scrollX;
+    if (right <= width + 0.5 || clipped(el) || found.some((f) => f.el.contains(el))) continue;
+    found.push({el, over: Math.ceil(right - width)});
+  }
+  found.sort((a, b) => b.over - a.over);
+  const widest = found.slice(0, 3).map((f) => `<${name(f.el)}> +${f.over} px`);
+  return {scroll: document.documentElement.scrollWidth, width, widest};
+}"""
+
+
+def _phone_overflow(page: Any) -> str | None:
+    """Lay the document out PHONE_WIDTH wide and say how far it passes the viewport.
+
+    Tables and long words must reflow or scroll inside themselves, never widen the page.
+    The viewport is put back as it was, so the test goes on at its own size.
+    """
+    size = page.viewport_size
+    if size is None:
+        return None
+    if size["width"] != PHONE_WIDTH:
+        page.set_viewport_size({"width": PHONE_WIDTH, "height": size["height"]})
+    try:
+        fits = page.evaluate(_FITS_SCRIPT)
+        measured = None if fits else page.evaluate(_OVERFLOW_SCRIPT)
+    finally:
+        if size["width"] != PHONE_WIDTH:
+            page.set_viewport_size(size)
+    if measured is None or measured["scroll"] <= measured["width"]:
+        return None
+    return (
+        f"{page.url} is {measured['scroll'] - measured['width']} px wider than a "
+        f"{PHONE_WIDTH} px phone screen; widest: {', '.join(measured['widest']) or '?'}"
+    )
 
 
 @contextlib.contextmanager
