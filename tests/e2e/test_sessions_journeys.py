@@ -53,7 +53,7 @@ def sign_in_where_signed_out(page: Page, navigates: Fixture, account: Any) -> No
     main.get_by_label("Password", exact=True).fill(account.password)
     with navigates(page):
         main.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("alert")).to_contain_text(NOT_SAVED)
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_contain_text(NOT_SAVED)
 
 
 def test_a_step_saved_after_the_session_ended_keeps_its_text(
@@ -177,7 +177,7 @@ def test_when_the_time_runs_out_the_page_says_so_and_keeps_the_draft(
     page.goto(STEP)
     page.context.clear_cookies()  # the server ends the session; this tab does not know yet
     page.get_by_label("Why is this the right choice for you now?").fill(TEXT)
-    expect(page.locator("form").get_by_role("status")).to_contain_text("signed out")
+    expect(page.locator("[data-save-status]").get_by_role("alert")).to_contain_text("signed out")
 
     page.clock.fast_forward("28:30")
     expect(warning(page)).to_be_visible()
