@@ -143,6 +143,14 @@ def sign_in(client: FlaskClient):  # type: ignore[no-untyped-def]
     return do_sign_in
 
 
+@pytest.fixture
+def trainee(make_user, sign_in):  # type: ignore[no-untyped-def]
+    """A trainee with no answers yet, signed in on ``client``."""
+    user = make_user("trainee@example.org")
+    sign_in("trainee@example.org")
+    return user
+
+
 @contextlib.contextmanager
 def logging_preserved() -> Iterator[None]:
     """Undo what Alembic's env.py does to logging (``fileConfig`` in alembic.ini).

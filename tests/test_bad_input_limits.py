@@ -31,13 +31,6 @@ HUGE = "9" * 5000  # int() refuses more than 4,300 digits with ValueError
 WIDE = "\U0001f600"  # 4 bytes of UTF-8, 12 once a form post percent-encodes them
 
 
-@pytest.fixture
-def trainee(make_user, sign_in):
-    user = make_user("trainee@example.org")
-    sign_in("trainee@example.org")
-    return user
-
-
 def fields_of(app, *types):
     """(module, step, field) for every field of the given types in modules/."""
     for module in app.extensions["modules"]:

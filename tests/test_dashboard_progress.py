@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select, update
 
 from careers_app.coaching.models import CoachingApplication
@@ -17,13 +16,6 @@ from tests.test_worksheets_pages import count_queries
 
 SCAN = ("scan-1-self-awareness", "scan-2-career-exploration", "scan-3-arriving-at-a-decision",
         "scan-4-next-steps")
-
-
-@pytest.fixture
-def trainee(make_user, sign_in):
-    user = make_user("trainee@example.org")
-    sign_in("trainee@example.org")
-    return user
 
 
 def text_of(response) -> str:

@@ -18,13 +18,6 @@ SCAN3 = "scan-3-arriving-at-a-decision"
 URL = f"/modules/{SCAN3}/steps/your-decision/autosave"
 
 
-@pytest.fixture
-def trainee(make_user, sign_in):
-    user = make_user("trainee@example.org")
-    sign_in("trainee@example.org")
-    return user
-
-
 def autosave(client, answers, version=0, url=URL, **kwargs):
     return client.post(url, json={"version": version, "answers": answers}, **kwargs)
 

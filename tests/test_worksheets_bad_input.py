@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 NASTY_VALUES = [
     None, 0, -1, 2**64, 3.5, float("inf"), True, "", " ", "\x00", "a\x00b", "\ud800",
     "x" * 100_000, "<script>alert(1)</script>", "{{7*7}}", "\u202eevil", "🙂" * 50,
@@ -15,13 +13,6 @@ NASTY_VALUES = [
 
 NASTY_TEXT = ["\x00", "x" * 25_000, "<img src=x onerror=alert(1)>", "-1", "99999999999999",
               "１", "\u202e"]
-
-
-@pytest.fixture
-def trainee(make_user, sign_in):
-    user = make_user("trainee@example.org")
-    sign_in("trainee@example.org")
-    return user
 
 
 def every_step(app):

@@ -14,13 +14,6 @@ MATRIX_URL = f"/modules/{SCAN3}/steps/weigh-options"
 GUT_CHECK_URL = f"/modules/{SCAN3}/steps/gut-and-reality-check"
 
 
-@pytest.fixture
-def trainee(make_user, sign_in):
-    user = make_user("trainee@example.org")
-    sign_in("trainee@example.org")
-    return user
-
-
 class PanelText(HTMLParser):
     """The words a person sees in the element with one id: hidden parts left out."""
 

@@ -14,13 +14,6 @@ SCAN1 = "scan-1-self-awareness"
 SCAN3 = "scan-3-arriving-at-a-decision"
 
 
-@pytest.fixture
-def trainee(make_user, sign_in):
-    user = make_user("trainee@example.org")
-    sign_in("trainee@example.org")
-    return user
-
-
 def stored(app, user_id, slug, step_id):
     with app.app_context():
         row = db.session.execute(select(StepAnswer).where(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from careers_app.extensions import db
@@ -17,13 +16,6 @@ STEP = f"/modules/{SCAN1}/steps/enjoy-and-drain"
 AUTOSAVE = f"{STEP}/autosave"
 CONFLICT = "These answers were changed in another tab or on another device"
 TOO_LONG = " ".join(["word"] * 440)  # the box takes 250 words
-
-
-@pytest.fixture
-def trainee(make_user, sign_in):
-    user = make_user("trainee@example.org")
-    sign_in("trainee@example.org")
-    return user
 
 
 def stored(app, user_id: int, step_id: str = "enjoy-and-drain") -> StepAnswer | None:

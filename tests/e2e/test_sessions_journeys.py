@@ -53,7 +53,8 @@ def sign_in_where_signed_out(page: Page, navigates: Fixture, account: Any) -> No
     main.get_by_label("Password", exact=True).fill(account.password)
     with navigates(page):
         main.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_contain_text(NOT_SAVED)
+    error_summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(error_summary).to_contain_text(NOT_SAVED)
 
 
 def test_a_step_saved_after_the_session_ended_keeps_its_text(
