@@ -151,6 +151,8 @@ def test_the_words_follow_the_constants(app, people, client, monkeypatch):
     support, _links = read(client.get("/support"))
     assert "at least 48 hours before" in support and "up to 4 free appointments" in support
     assert "24 hours before" not in support
+    form, _links = read(people["trainee"].get("/coaching/apply"))
+    assert "up to 4 free appointments" in form
     cancel_url = booked_appointment(app, people, hours_ahead=36)
     cancel, _links = read(people["trainee"].get(cancel_url))
     assert "Less than 48 hours’ notice" in cancel and "one of your 4 appointments" in cancel
