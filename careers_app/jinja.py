@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    select_autoescape,
+)
 from wtforms.fields.choices import Choice
 
 from careers_app.pdf import stylesheet_url
@@ -19,9 +25,13 @@ def init_jinja(app: Flask) -> None:
             PackageLoader("nhsuk_frontend_jinja", package_path="templates"),
         ]
     )
-    # The NHS.UK macros are .jinja files, which Flask would not autoescape: a trainee's
-    # answer passed as "text" would otherwise be rendered as raw HTML.
-    app.jinja_env.autoescape = True
+    # Everything is escaped except plain-text emails (.txt). The NHS.UK macros are .jinja
+    # files, which Flask would not autoescape: a trainee's answer passed as "text" would
+    # otherwise be rendered as raw HTML. An email is not HTML: escaping it would send
+    # "O&#39;Neil &amp; Sons" and "&amp;" inside links.
+    app.jinja_env.autoescape = select_autoescape(
+        enabled_extensions=(), disabled_extensions=("txt",),
+        default_for_string=True, default=True)
     # The NHS.UK macros read optional nested params (params.search.action) unguarded.
     app.jinja_env.undefined = ChainableUndefined
     app.jinja_env.trim_blocks = True

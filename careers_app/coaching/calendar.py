@@ -17,8 +17,11 @@ def appointment_uid(appointment: Appointment) -> str:
     return f"coaching-appointment-{appointment.id}@{UID_DOMAIN}"
 
 
-def appointment_ics(appointment: Appointment, coach_name: str, *, cancelled: bool = False) -> bytes:
-    """METHOD:REQUEST for a booking or change, METHOD:CANCEL (same UID) for a cancellation."""
+def appointment_ics(appointment: Appointment, with_name: str, *, cancelled: bool = False) -> bytes:
+    """METHOD:REQUEST for a booking or change, METHOD:CANCEL (same UID) for a cancellation.
+
+    ``with_name`` is the person the reader meets: the coach for the trainee, and the
+    trainee for the coach."""
     calendar = Calendar()
     calendar.add("prodid", "-//Plan your NHS career//Coaching//EN")
     calendar.add("version", "2.0")
@@ -30,7 +33,7 @@ def appointment_ics(appointment: Appointment, coach_name: str, *, cancelled: boo
     event.add("dtstart", appointment.starts_at.astimezone(dt.UTC))
     event.add("dtend", appointment.starts_at.astimezone(dt.UTC)
               + dt.timedelta(minutes=appointment.minutes))
-    event.add("summary", f"Careers coaching with {coach_name}")
+    event.add("summary", f"Careers coaching with {with_name}")
     how = FORMATS.get(appointment.format, appointment.format)
     event.add("description", f"{how}. {appointment.where}".strip())
     if appointment.where:

@@ -6,13 +6,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from flask import render_template
 from sqlalchemy import func, select
 
 from careers_app.accounts.models import User, UserRole
-from careers_app.clock import in_uk
-from careers_app.coaching import rules, training_numbers
-from careers_app.coaching.calendar import appointment_ics
+from careers_app.coaching import emails, rules, training_numbers
 from careers_app.coaching.eligibility import STAGES, eligibility_problems
 from careers_app.coaching.models import (
     OPEN_STATUSES,
@@ -26,8 +23,6 @@ from careers_app.coaching.workflow import transition
 from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
 from careers_app.extensions import db
-from careers_app.links import external_url
-from careers_app.mail import send_email
 from careers_app.plans.sharing import take_snapshot
 from careers_app.security import Role
 
@@ -137,8 +132,8 @@ def submit(application: CoachingApplication, actor: User) -> None:
     application.training_number = training_numbers.tidy(application.training_number)
     transition(application, S.SUBMITTED, actor.id)
     db.session.commit()
-    _tell(application.applicant, "We have your application for careers coaching",
-          "email/coaching_received.txt", application=application)
+    emails.tell_trainee(application.applicant, "We have your application for careers coaching",
+                        "email/coaching_received.txt", application=application)
 
 
 def withdraw(application: CoachingApplication, actor: User) -> None:
@@ -180,16 +175,16 @@ def allocate(application: CoachingApplication, coach: User, actor: User) -> None
     application.coach_id = coach.id
     transition(application, S.ALLOCATED, actor.id)
     db.session.commit()
-    _tell(application.applicant, "A careers coach has been allocated to you",
-          "email/coaching_allocated.txt", application=application, coach=coach)
+    emails.tell_trainee(application.applicant, "A careers coach has been allocated to you",
+                        "email/coaching_allocated.txt", application=application, coach=coach)
 
 
 def decline(application: CoachingApplication, reason: str, actor: User) -> None:
     application.decline_reason = reason
     transition(application, S.DECLINED, actor.id)
     db.session.commit()
-    _tell(application.applicant, "Your application for careers coaching",
-          "email/coaching_declined.txt", application=application)
+    emails.tell_trainee(application.applicant, "Your application for careers coaching",
+                        "email/coaching_declined.txt", application=application)
 
 
 # -- coaches ----------------------------------------------------------------------------
@@ -270,8 +265,7 @@ def book(application: CoachingApplication, coach: User, starts_at: dt.datetime, 
     if application.status == S.ALLOCATED:
         transition(application, S.ACTIVE, coach.id)
     db.session.commit()
-    _send_appointment(application, appointment, "Careers coaching appointment booked",
-                      "email/coaching_booked.txt")
+    emails.appointment_change(application, appointment, "booked")
     return appointment
 
 
@@ -286,8 +280,7 @@ def reschedule(appointment: Appointment, application: CoachingApplication,
         raise BookingProblem("You already have an appointment at that time")
     appointment.starts_at, appointment.sequence = starts_at, appointment.sequence + 1
     db.session.commit()
-    _send_appointment(application, appointment, "Careers coaching appointment changed",
-                      "email/coaching_changed.txt")
+    emails.appointment_change(application, appointment, "changed")
 
 
 def cancel_by_trainee(appointment: Appointment, application: CoachingApplication,
@@ -302,8 +295,7 @@ def cancel_by_trainee(appointment: Appointment, application: CoachingApplication
     appointment.late, appointment.cancel_reason = late, reason
     appointment.cancelled_at, appointment.sequence = now, appointment.sequence + 1
     db.session.commit()
-    _send_appointment(application, appointment, "Careers coaching appointment cancelled",
-                      "email/coaching_cancelled.txt", cancelled=True)
+    emails.appointment_change(application, appointment, "cancelled")
 
 
 def cancel_by_coach(appointment: Appointment, application: CoachingApplication,
@@ -313,8 +305,7 @@ def cancel_by_coach(appointment: Appointment, application: CoachingApplication,
     appointment.status = AppointmentStatus.CANCELLED_BY_COACH
     appointment.cancelled_at, appointment.sequence = now, appointment.sequence + 1
     db.session.commit()
-    _send_appointment(application, appointment, "Careers coaching appointment cancelled",
-                      "email/coaching_cancelled.txt", cancelled=True)
+    emails.appointment_change(application, appointment, "cancelled")
 
 
 def waive(appointment: Appointment) -> None:
@@ -338,26 +329,3 @@ def record_attendance(appointment: Appointment, attended: bool, now: dt.datetime
 def find_appointment(application: CoachingApplication, appointment_id: int) -> Appointment | None:
     found = db.session.get(Appointment, appointment_id)
     return found if found is not None and found.application_id == application.id else None
-
-
-# -- emails ---------------------------------------------------------------------------
-
-def _tell(person: User, subject: str, template: str, **context: object) -> None:
-    body = render_template(template, person=person,
-                           link=external_url("coaching.apply"), **context)
-    send_email(person.email, subject, body)
-
-
-def _send_appointment(application: CoachingApplication, appointment: Appointment,
-                      subject: str, template: str, *, cancelled: bool = False) -> None:
-    coach = application.coach
-    ics = appointment_ics(appointment, coach.full_name if coach else "your coach",
-                          cancelled=cancelled)
-    body = render_template(template, person=application.applicant, appointment=appointment,
-                           coach=coach, starts=in_uk(appointment.starts_at),
-                           link=external_url("coaching.application",
-                                         application_id=application.id))
-    attachment = ("appointment.ics", ics, "text", "calendar")
-    for person in (application.applicant, coach):
-        if person is not None:
-            send_email(person.email, subject, body, (attachment,))
