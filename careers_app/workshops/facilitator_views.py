@@ -173,12 +173,14 @@ def remind(workshop_id: int) -> str | Response:
                    if c.assignment.module_slug == (form.module.data or "")), None)
     chosen = chosen or (matrix.columns[0] if matrix.columns else None)
     recipients = reminders.recipients(matrix, chosen) if chosen else []
-    already = found.last_reminded_on == service.today()
+    already = reminders.sent_today(found)
     if request.method == "POST" and request.form.get("action") == "send" \
             and form.validate_on_submit() and chosen and not already:
         sent = reminders.send(found, chosen, recipients)
-        flash(f"Reminder sent to {sent} member{'s' if sent != 1 else ''}.", "success")
-        return redirect(url_for(".workshop", workshop_id=found.id))
+        if sent is not None:
+            flash(f"Reminder sent to {sent} member{'s' if sent != 1 else ''}.", "success")
+            return redirect(url_for(".workshop", workshop_id=found.id))
+        already = True  # a request at the same moment sent today's reminder
     return render_template(
         "workshops/remind.html", workshop=found, form=form, chosen=chosen,
         recipients=recipients, already=already,

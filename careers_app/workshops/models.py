@@ -25,8 +25,20 @@ class Workshop(db.Model):
     join_code: Mapped[str] = mapped_column(String(12), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    # Reminders go at most once a day per workshop.
-    last_reminded_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ReminderDay(db.Model):
+    """A day (UK date) on which the facilitator reminded a workshop's members.
+
+    Reminders go at most once a day per workshop. The unique key enforces it, so two
+    requests that both saw no reminder yet cannot both send one.
+    """
+
+    __table_args__ = (UniqueConstraint("workshop_id", "sent_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    sent_on: Mapped[dt.date] = mapped_column(Date)
 
 
 class Assignment(db.Model):

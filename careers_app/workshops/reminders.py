@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from careers_app.extensions import db
 from careers_app.links import external_url
 from careers_app.mail import send_email
 from careers_app.workshops import service
-from careers_app.workshops.models import Membership, Workshop
+from careers_app.workshops.models import Membership, ReminderDay, Workshop
 from careers_app.workshops.progress import Column, Matrix
 
 
@@ -31,9 +33,25 @@ def text(workshop: Workshop, column: Column, name: str) -> str:
     )
 
 
-def send(workshop: Workshop, column: Column, members: list[Membership]) -> int:
-    workshop.last_reminded_on = service.today()
-    db.session.commit()
+def sent_today(workshop: Workshop) -> bool:
+    """Whether today's (UK date) reminder for ``workshop`` has gone."""
+    return db.session.execute(select(ReminderDay.id).where(
+        ReminderDay.workshop_id == workshop.id, ReminderDay.sent_on == service.today())
+    ).first() is not None
+
+
+def send(workshop: Workshop, column: Column, members: list[Membership]) -> int | None:
+    """Email ``members``; None, and nothing sent, when today's reminder has already gone.
+
+    The day is claimed first: of two requests at once, the second breaks the unique key
+    (whatever ``sent_today`` told it) and sends nothing.
+    """
+    db.session.add(ReminderDay(workshop_id=workshop.id, sent_on=service.today()))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
     for membership in members:
         send_email(membership.member.email, f"Reminder: {column.title}",
                    text(workshop, column, membership.member.full_name))
