@@ -68,6 +68,8 @@ def book(clients, application_id, days=7):
     response = clients["coach"].post(f"/coaching/caseload/{application_id}", data=booking(
         utcnow() + dt.timedelta(days=days), **{"book-where": VIDEO}))
     assert response.status_code == 302
+    page = clients["coach"].get(response.headers["Location"]).get_data(as_text=True)
+    assert "You and the trainee have each been sent the details by email." in page
 
 
 def test_a_booking_tells_each_person_in_their_own_words(app, allocated):
