@@ -140,8 +140,27 @@ def test_a_different_post_on_the_stale_version_is_still_a_conflict(app, client, 
 
 
 def test_a_stale_autosave_of_the_stored_answers_is_not_a_conflict(app, client, trainee):
-    answers = {"first-choice": "GP training"}
-    client.post(f"{DECISION}/autosave", json={"version": 0, "answers": answers})
-    again = client.post(f"{DECISION}/autosave", json={"version": 0, "answers": answers})
+    answers = {**VALID, "drains": "Paperwork."}  # every answer of the step, as autosave sends
+    client.post(AUTOSAVE, json={"version": 0, "answers": answers})
+    again = client.post(AUTOSAVE, json={"version": 0, "answers": answers})
     assert again.status_code == 200
     assert again.json["version"] == 1
+
+
+def test_a_stale_partial_save_is_a_conflict_even_when_its_other_answers_match(
+        app, client, trainee):
+    """Tab A and tab B both hold version 1; B changes "drains" (version 2). A, still on
+    version 1, autosaves the same other answers with an over-long "drains": that must not
+    count as a repeat of version 2, or A's next save would silently replace B's text."""
+    first = {**VALID, "drains": "Paperwork."}
+    assert client.post(AUTOSAVE, json={"version": 0, "answers": first}).status_code == 200
+    tab_b = client.post(AUTOSAVE, json={
+        "version": 1, "answers": {**first, "drains": "Rotas from tab B."}})
+    assert tab_b.json["version"] == 2
+
+    tab_a = client.post(AUTOSAVE, json={"version": 1, "answers": {**VALID, "drains": TOO_LONG}})
+    assert tab_a.status_code == 409
+    assert tab_a.json["answers"]["drains"] == "Rotas from tab B."
+    # Nor may a save that leaves "drains" out pass as a repeat.
+    assert client.post(AUTOSAVE, json={"version": 1, "answers": VALID}).status_code == 409
+    assert stored(app, trainee.id).answers["drains"] == "Rotas from tab B."

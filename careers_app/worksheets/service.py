@@ -113,11 +113,13 @@ def save_step(
     stored_version = stored.version if stored else 0
     repeated = stored_version != base_version
     if repeated:
-        if stored is None or not draft.answers or not _holds(stored.answers, draft.answers):
+        # The same save sent again (a double click), or posted just after an autosave
+        # stored it, is not a conflict: every answer of the step was sent, none refused,
+        # and the stored answers already are these. Anything less (a refused or missing
+        # field) could hide another tab's newer answer, so it stays a conflict.
+        whole_step = not draft.errors and len(present) == len(step.fields)
+        if stored is None or not whole_step or not _holds(stored.answers, draft.answers):
             return _refuse_stale(user_id, module, step, draft.answers)
-        # The stored answers already are these: the same save sent again (a double
-        # click), or posted just after an autosave stored them. Not a conflict: nothing
-        # anyone wrote would be replaced. Carry on from the stored version.
         base_version = stored_version
 
     merged = {**(stored.answers if stored else {}), **draft.answers}
