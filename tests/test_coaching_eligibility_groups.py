@@ -207,3 +207,15 @@ def test_nasty_training_numbers_get_a_message_not_a_server_error(app, person, bo
     page = text_of(response)
     assert "There is a problem" in page and message in page
     assert all(a.status == "draft" for a in applications(app))
+
+
+def test_a_number_left_in_the_form_by_someone_who_has_none_is_not_kept(app, person):
+    """A nurse who typed a number before choosing her group (the field is then hidden)
+    is not recorded with it."""
+    group, region, stage, post, _ = PEOPLE["band 6 nurse in KSS"]
+    client, _ = person(group, region, stage)
+    response = send(client, professional_group=group, region=region, stage=stage,
+                    current_post=post, training_number="LDN/ABC/1234567/C")
+    assert response.status_code == 302
+    (application,) = applications(app)
+    assert application.training_number == ""

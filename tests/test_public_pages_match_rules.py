@@ -238,3 +238,21 @@ def test_who_can_use_the_service_says_foundation_doctors_need_no_training_number
     text, _links = read(client.get("/eligibility"))
     assert "Foundation doctors and dentists in foundation training do not have one" in text
     assert "with a London or KSS training number" not in text
+
+
+def test_support_says_the_coach_is_emailed_about_a_cancellation_and_they_are(app, people):
+    from careers_app.mail import outbox
+
+    support, _links = read(people["trainee"].get("/support"))
+    assert "Your coach is told straight away by email" in support
+    cancel_url = booked_appointment(app, people, hours_ahead=72)
+    cancel, _links = read(people["trainee"].get(cancel_url))
+    assert "your coach is told by email" in cancel
+    with app.app_context():
+        before = [m for m in outbox() if m["To"] == "coach@example.org"]
+    people["trainee"].post(cancel_url, data={"reason": ""})
+    with app.app_context():
+        after = [m for m in outbox() if m["To"] == "coach@example.org"]
+    assert len(after) == len(before) + 1
+    told = " ".join(after[-1].get_body(preferencelist=("plain",)).get_content().split())
+    assert "Trainee Person has cancelled" in told, told

@@ -72,7 +72,8 @@ def client(application_id: int) -> str | Response:
             booking, lambda starts_at: service.book(
                 found, current_user, starts_at, booking.minutes.data, booking.format.data,
                 booking.where.data or "", utcnow())):
-        flash("The appointment is booked. You and the trainee have each been sent the details by email.", "success")
+        flash("The appointment is booked. You and the trainee have each been sent the "
+              "details by email.", "success")
         return redirect(url_for(".client", application_id=found.id))
     if action == "note" and note.validate_on_submit():
         service.add_note(found, current_user, note.body.data)

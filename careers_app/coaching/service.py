@@ -19,6 +19,7 @@ from careers_app.coaching.models import (
     CoachingApplication,
     CoachNote,
 )
+from careers_app.coaching.training_numbers import Need
 from careers_app.coaching.workflow import transition
 from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
@@ -128,8 +129,12 @@ def submission_problems(application: CoachingApplication) -> dict[str, str]:
 
 
 def submit(application: CoachingApplication, actor: User) -> None:
-    # Stored as training numbers are printed, whatever case and spacing was typed.
-    application.training_number = training_numbers.tidy(application.training_number)
+    # Stored as training numbers are printed, whatever case and spacing was typed. A
+    # number left in the form before the person chose a group that has none is dropped.
+    if training_numbers.need(application.professional_group, application.stage) == Need.NONE:
+        application.training_number = ""
+    else:
+        application.training_number = training_numbers.tidy(application.training_number)
     transition(application, S.SUBMITTED, actor.id)
     db.session.commit()
     emails.tell_trainee(application.applicant, "We have your application for careers coaching",
