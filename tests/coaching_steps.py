@@ -9,6 +9,7 @@ from sqlalchemy import select
 from careers_app.clock import in_uk
 from careers_app.coaching.models import Appointment, CoachingApplication
 from careers_app.extensions import db
+from careers_app.security import Role
 
 APPLICATION = {
     "professional_group": "doctor_dentist", "region": "london",
@@ -47,3 +48,22 @@ def booking(when: dt.datetime, **changes: str) -> dict[str, str]:
             "book-where": "https://video.example.org/room"}
     form.update(changes)
     return form
+
+
+def allocated_to_a_coach(app, make_user, sign_in, trainee_name: str = "Alex Trainee",
+                         coach_name: str = "Sam Coach") -> tuple[dict, int]:
+    """A trainee's application (t@example.org) allocated to a coach (coach@example.org)
+    by a coordinator (co@example.org): a signed-in client for each, and the application id."""
+    make_user("t@example.org", full_name=trainee_name)
+    make_user("co@example.org", roles=(Role.COORDINATOR,))
+    coach_user = make_user("coach@example.org", full_name=coach_name, roles=(Role.COACH,))
+    clients = {}
+    for key, email in (("trainee", "t@example.org"), ("coordinator", "co@example.org"),
+                       ("coach", "coach@example.org")):
+        clients[key] = app.test_client()
+        sign_in(email, test_client=clients[key])
+    assert apply(clients["trainee"]).status_code == 302
+    application = only_application(app)
+    clients["coordinator"].post(f"/coaching/queue/{application.id}", data={
+        "action": "allocate", "allocate-coach": str(coach_user.id)})
+    return clients, application.id

@@ -12,8 +12,11 @@ from icalendar import Calendar
 from careers_app.clock import in_uk
 from careers_app.db import utcnow
 from careers_app.mail import outbox
-from careers_app.security import Role
-from tests.coaching_steps import apply, appointments, booking, only_application
+from tests.coaching_steps import (
+    allocated_to_a_coach,
+    appointments,
+    booking,
+)
 
 VIDEO = "https://video.example.org/room?id=7&pin=1234"
 
@@ -21,19 +24,7 @@ VIDEO = "https://video.example.org/room?id=7&pin=1234"
 @pytest.fixture
 def allocated(app, make_user, sign_in):
     """A trainee's application allocated to a coach, both signed in."""
-    make_user("t@example.org", full_name="Alex Trainee")
-    make_user("co@example.org", roles=(Role.COORDINATOR,))
-    coach_user = make_user("coach@example.org", full_name="Sam Coach", roles=(Role.COACH,))
-    clients = {}
-    for key, email in (("trainee", "t@example.org"), ("coordinator", "co@example.org"),
-                       ("coach", "coach@example.org")):
-        clients[key] = app.test_client()
-        sign_in(email, test_client=clients[key])
-    assert apply(clients["trainee"]).status_code == 302
-    application = only_application(app)
-    clients["coordinator"].post(f"/coaching/queue/{application.id}", data={
-        "action": "allocate", "allocate-coach": str(coach_user.id)})
-    return clients, application.id
+    return allocated_to_a_coach(app, make_user, sign_in)
 
 
 def last_emails(app, count: int) -> dict[str, tuple[str, str]]:

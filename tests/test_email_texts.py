@@ -6,8 +6,7 @@ import datetime as dt
 
 from careers_app.db import utcnow
 from careers_app.mail import outbox
-from careers_app.security import Role
-from tests.coaching_steps import apply, booking, only_application
+from tests.coaching_steps import allocated_to_a_coach, booking
 
 AWKWARD = "O'Neil & Sons <x>"
 SCRIPT = "<script>alert(1)</script>"
@@ -20,24 +19,8 @@ def read(app, to: str) -> list[str]:
                 for message in outbox() if message["To"] == to]
 
 
-def allocated(app, make_user, sign_in, trainee_name: str, coach_name: str):
-    make_user("t@example.org", full_name=trainee_name)
-    make_user("co@example.org", roles=(Role.COORDINATOR,))
-    coach_user = make_user("coach@example.org", full_name=coach_name, roles=(Role.COACH,))
-    clients = {}
-    for key, email in (("trainee", "t@example.org"), ("coordinator", "co@example.org"),
-                       ("coach", "coach@example.org")):
-        clients[key] = app.test_client()
-        sign_in(email, test_client=clients[key])
-    assert apply(clients["trainee"]).status_code == 302
-    application = only_application(app)
-    clients["coordinator"].post(f"/coaching/queue/{application.id}", data={
-        "action": "allocate", "allocate-coach": str(coach_user.id)})
-    return clients, application.id
-
-
 def test_a_plain_text_email_shows_names_as_typed(app, make_user, sign_in):
-    allocated(app, make_user, sign_in, AWKWARD, "Sam O'Hara & Co")
+    allocated_to_a_coach(app, make_user, sign_in, AWKWARD, "Sam O'Hara & Co")
     received, allocation = read(app, "t@example.org")
     assert f"Hello {AWKWARD}," in received
     assert f"Hello {AWKWARD}," in allocation
@@ -46,7 +29,7 @@ def test_a_plain_text_email_shows_names_as_typed(app, make_user, sign_in):
 
 
 def test_a_video_link_in_an_email_keeps_its_bare_ampersand(app, make_user, sign_in):
-    clients, application_id = allocated(app, make_user, sign_in, "Alex Trainee", "Sam Coach")
+    clients, application_id = allocated_to_a_coach(app, make_user, sign_in)
     link = "https://teams.example.org/l/meet?id=42&p=x"
     clients["coach"].post(f"/coaching/caseload/{application_id}", data=booking(
         utcnow() + dt.timedelta(days=7), **{"book-where": f"Teams: {link}"}))
@@ -56,8 +39,8 @@ def test_a_video_link_in_an_email_keeps_its_bare_ampersand(app, make_user, sign_
 
 
 def test_html_pages_still_escape_a_name(app, make_user, sign_in):
-    clients, application_id = allocated(app, make_user, sign_in, f"{AWKWARD} {SCRIPT}",
-                                        "Sam Coach")
+    clients, application_id = allocated_to_a_coach(
+        app, make_user, sign_in, trainee_name=f"{AWKWARD} {SCRIPT}")
     for client, url in ((clients["coordinator"], f"/coaching/queue/{application_id}"),
                         (clients["coach"], "/coaching/caseload"),
                         (clients["trainee"], "/account/profile")):
