@@ -64,10 +64,13 @@ def retry_delay(attempts: int, config: dict[str, Any]) -> float:
 
 
 def send_one(email_id: int, config: dict[str, Any]) -> float | None:
-    """Send the email if this worker claims it. Returns the seconds until a retry is due
-    when the attempt failed and another is allowed, else None."""
+    """Send the email if this worker claims it. Returns the seconds until it should be
+    tried again (the attempt failed and another is allowed, or it could not be claimed
+    yet), else None."""
     if not _claim(email_id, config):
-        return None
+        # Taken by another worker, or not yet due (a job can run a little early): the
+        # job comes back when it is due, so nothing waits for the minute's sweep.
+        return seconds_until_due(email_id)
     with Session(db.engine) as session:
         email = session.get(OutboxEmail, email_id)
         if email is None:
@@ -115,6 +118,18 @@ def unsent(overdue_by: float) -> list[tuple[int, dt.datetime]]:
     due = [(row.id, row.lease_until if row.status == S.SENDING and row.lease_until
             else row.next_attempt_at) for row in rows]
     return [(email_id, when) for email_id, when in due if overdue_by == 0 or when <= limit]
+
+
+def seconds_until_due(email_id: int) -> float | None:
+    """For an email this worker could not claim: how long until it can be claimed (a
+    retry not yet due, another worker's lease), or None when it is sent or parked."""
+    with Session(db.engine) as session:
+        email = session.get(OutboxEmail, email_id)
+        if email is None or email.status in (S.SENT, S.FAILED):
+            return None
+        due = email.lease_until if email.status == S.SENDING and email.lease_until \
+            else email.next_attempt_at
+    return max((due - utcnow()).total_seconds(), 0.0)
 
 
 def parked() -> list[OutboxEmail]:

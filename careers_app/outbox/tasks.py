@@ -24,7 +24,8 @@ def send_email_job(email_id: int) -> None:
     with job_context() as app:
         delay = sending.send_one(email_id, app.config)
     if delay is not None:
-        send_email_job.schedule(args=(email_id,), delay=delay)
+        # A little after it is due, so the lease or retry time has surely passed.
+        send_email_job.schedule(args=(email_id,), delay=delay + 0.1)
 
 
 @huey.periodic_task(crontab(minute="*"))
@@ -47,7 +48,8 @@ def sweep_on_start() -> None:
         if due <= now:
             send_email_job(email_id)
         else:
-            send_email_job.schedule(args=(email_id,), eta=due.replace(tzinfo=None))
+            send_email_job.schedule(args=(email_id,),
+                                    delay=(due - now).total_seconds() + 0.1)
 
 
 # -- enqueue after commit -----------------------------------------------------------------
