@@ -47,9 +47,10 @@ migrate: setup
 seed: migrate
 	$(BIN)/flask demo seed
 
+# The web server and one job worker (emails); one Ctrl+C stops both.
 run: seed
-	@echo "Serving on http://127.0.0.1:$(PORT) (stop with Ctrl+C)"
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT) with a job worker (stop with Ctrl+C)"
+	PORT=$(PORT) $(BIN)/python -m deploy.run_local
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

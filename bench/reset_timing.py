@@ -1,8 +1,9 @@
 """How long a password-reset request takes, for an address with an account and without.
 
-Runs the app in this process with the SMTP mail backend against a local SMTP sink
-(aiosmtpd), then posts the reset form REQUESTS times for each case, alternating, and
-prints the median and 90th percentile of each and their difference:
+Runs the app in this process as production does: the request writes the email to the
+outbox and enqueues a job (a SQLite queue here; no worker runs, so no SMTP happens, as
+in a production request). It posts the reset form REQUESTS times for each case,
+alternating, and prints the median and 90th percentile of each and their difference:
 
     .venv/bin/python bench/reset_timing.py [--requests 50]
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import socket
 import statistics
 import sys
 import tempfile
@@ -26,28 +26,10 @@ from pathlib import Path
 os.environ["APP_ENV"] = "test"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aiosmtpd.controller import Controller  # noqa: E402
-
 from careers_app import create_app  # noqa: E402
 from careers_app.accounts.models import User  # noqa: E402
 from careers_app.extensions import db  # noqa: E402
-
-
-class Sink:
-    """Accepts every message and counts it."""
-
-    def __init__(self) -> None:
-        self.received = 0
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]  # noqa: N802
-        self.received += 1
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from careers_app.outbox.models import OutboxEmail  # noqa: E402
 
 
 def summary(times: list[float]) -> tuple[float, float]:
@@ -61,10 +43,6 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     count = parser.parse_args().requests
 
-    sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
     folder = tempfile.mkdtemp(prefix="reset-timing-")
     app = create_app({
         "TESTING": True,
@@ -72,10 +50,8 @@ def main() -> None:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "WTF_CSRF_ENABLED": False,
         "MAIL_BACKEND": "smtp",
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-        "MAIL_USE_TLS": False,
-        "MAIL_USERNAME": "",
+        "QUEUE_IMMEDIATE": False,
+        "QUEUE_URL": f"sqlite:///{folder}/jobs.sqlite3",
     })
     with app.app_context():
         db.create_all()
@@ -104,11 +80,11 @@ def main() -> None:
     for n in range(count):
         existing.append(timed(f"known{n}@example.org", n))
         missing.append(timed(f"nobody{n}@example.org", 5000 + n))
-    controller.stop()
+    with app.app_context():
+        written = db.session.query(OutboxEmail).count()
 
     (known_median, known_p90), (none_median, none_p90) = summary(existing), summary(missing)
-    print(f"{count} requests each, SMTP sink on 127.0.0.1:{port}, "
-          f"{sink.received} messages received")
+    print(f"{count} requests each, {written} emails written to the outbox and enqueued")
     print(f"{'':22}{'median ms':>10}{'p90 ms':>10}")
     print(f"{'address with account':22}{known_median:10.2f}{known_p90:10.2f}")
     print(f"{'address without':22}{none_median:10.2f}{none_p90:10.2f}")

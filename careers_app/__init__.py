@@ -87,6 +87,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     init_throttle(app)
+    from careers_app.jobs import init_jobs
+
+    init_jobs(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = "Sign in to continue."

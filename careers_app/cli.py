@@ -137,3 +137,6 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(modules_cli)
+    from careers_app.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)

@@ -84,6 +84,18 @@ def _trusted_hosts(external_url: str) -> list[str] | None:
     return [host] if host else None
 
 
+def _queue_url(instance_path: Path, redis_url: str) -> str:
+    """Where jobs wait: QUEUE_URL, else the Redis of REDIS_URL, else a SQLite file in
+    ``instance/`` beside the database (so `make run` needs no server)."""
+    url = os.environ.get("QUEUE_URL", "").strip() or redis_url
+    if not url:
+        return f"sqlite:///{instance_path / 'jobs.sqlite3'}"
+    if not url.startswith(("redis://", "rediss://", "unix://", "sqlite:///")):
+        raise ConfigurationError(
+            f"QUEUE_URL must be a redis://, rediss:// or sqlite:/// URL, not {url!r}.")
+    return url
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     """Build the Flask configuration from the environment."""
     environment = os.environ.get("APP_ENV", "development").strip().lower()
@@ -177,6 +189,18 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "").strip(),
         "MODULES_DIR": Path(os.environ.get("MODULES_DIR", "").strip() or PROJECT_ROOT / "modules"),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600") or 3600),
+        # The job queue (careers_app/jobs/). Immediate mode runs each job in the process
+        # that enqueues it, at once: the test suite's default, never production's.
+        "QUEUE_URL": _queue_url(instance_path, redis_url),
+        "QUEUE_IMMEDIATE": _flag("QUEUE_IMMEDIATE", environment == "test"),
+        # Sending an outbox email: the first retry waits MAIL_RETRY_DELAY seconds and each
+        # later one twice as long as the one before, up to MAIL_MAX_ATTEMPTS attempts (30 s
+        # and 9 attempts: retries for 2 hours 7 minutes), then the email is parked for a
+        # coordinator. A claimed email whose worker has said nothing for MAIL_SEND_LEASE
+        # seconds is taken to have died with it and is sent again.
+        "MAIL_RETRY_DELAY": _seconds("MAIL_RETRY_DELAY", 30),
+        "MAIL_MAX_ATTEMPTS": _positive_int("MAIL_MAX_ATTEMPTS", 9),
+        "MAIL_SEND_LEASE": _seconds("MAIL_SEND_LEASE", 120),
     }
 
 
@@ -212,6 +236,9 @@ def check_production(config: dict[str, Any]) -> None:
         )
     if config.get("MAIL_BACKEND") != "smtp":
         problems.append("MAIL_BACKEND must be smtp: password reset emails would not be sent.")
+    if config.get("QUEUE_IMMEDIATE"):
+        problems.append("QUEUE_IMMEDIATE is on: emails would be sent inside requests, so a "
+                        "slow mail server would hold them up. Run a worker instead.")
     problems.extend(_support_email_problems(str(config.get("SUPPORT_EMAIL") or "")))
     problems.extend(_address_problems(config))
     if problems:

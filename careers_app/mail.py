@@ -1,13 +1,27 @@
-"""Sending email: printed to the console in development, kept in memory in tests,
-sent through SMTP in production."""
+"""Email: written to the outbox with the change that causes it, sent later by a job.
+
+``send_email`` renders nothing and sends nothing: it adds an ``OutboxEmail`` row to the
+current database session, so the caller's commit writes the change and its emails
+together, or neither. Once that commit is done a job is enqueued for each new row
+(careers_app/outbox/tasks.py); if the enqueue fails, or no worker is running, the
+sweeper finds the row later. ``deliver`` is the transport the job uses: printed to the
+console in development, kept in memory in tests, SMTP in production.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import smtplib
 import sys
 from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
+
+from careers_app.extensions import db
+from careers_app.outbox.models import OutboxAttachment, OutboxEmail
 
 
 def outbox() -> list[EmailMessage]:
@@ -18,17 +32,42 @@ def outbox() -> list[EmailMessage]:
 Attachment = tuple[str, bytes, str, str]  # file name, content, main type, subtype
 
 
-def send_email(to: str, subject: str, body: str, attachments: tuple[Attachment, ...] = ()) -> None:
-    """Send a plain-text email, with any attachments, through the configured backend."""
-    config = current_app.config
+def send_email(to: str, subject: str, body: str, attachments: tuple[Attachment, ...] = (),
+               key: str | None = None) -> None:
+    """Put a plain-text email, with any attachments, in the outbox of this transaction.
+
+    ``key`` names the cause (say ``appointment:12:3:trainee``): an email whose key is
+    already in the outbox is not written again. Without one, every call is a new email.
+    Nothing is written until the caller commits.
+    """
+    if key is not None and db.session.execute(
+            select(OutboxEmail.id).where(OutboxEmail.key == key)).first() is not None:
+        return
+    db.session.add(OutboxEmail(
+        key=key or f"email:{secrets.token_hex(16)}", recipient=to, subject=subject, body=body,
+        attachments=[OutboxAttachment(filename=name, content=content, maintype=main,
+                                      subtype=sub)
+                     for name, content, main, sub in attachments]))
+
+
+def build_message(email: OutboxEmail, config: dict[str, Any]) -> EmailMessage:
+    """The message as sent, the same bytes on every attempt (the Message-ID included, so
+    a receiving system can tell a repeat from a new email)."""
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
-    for filename, content, maintype, subtype in attachments:
-        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+    message["To"] = email.recipient
+    message["Subject"] = email.subject
+    domain = str(config["MAIL_FROM"]).rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<{hashlib.sha256(email.key.encode()).hexdigest()[:32]}@{domain}>"
+    message.set_content(email.body)
+    for attachment in email.attachments:
+        message.add_attachment(attachment.content, maintype=attachment.maintype,
+                               subtype=attachment.subtype, filename=attachment.filename)
+    return message
 
+
+def deliver(message: EmailMessage, config: dict[str, Any]) -> None:
+    """Hand ``message`` to the configured backend; raises when the server refuses it."""
     backend = config["MAIL_BACKEND"]
     if backend == "memory":
         outbox().append(message)

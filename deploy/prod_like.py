@@ -3,8 +3,10 @@
     nginx (TLS, certificate generated at start-up)
       |-- app instance 1: gunicorn, 2 workers, APP_ENV=production --+-- PostgreSQL
       |-- app instance 2: gunicorn, 2 workers, APP_ENV=production --+-- Redis
+    job worker: flask jobs worker, same settings -----------------+-- (queue in Redis)
     (a throwaway PostgreSQL database; one Redis database number, emptied first)
-    SMTP sink (aiosmtpd) on loopback, keeping every message in a Maildir
+    SMTP sink (aiosmtpd) on loopback, keeping every message in a Maildir (the worker
+    sends every email; the instances only write them to the outbox)
 
 By hand: ``make prod-like`` (or ``.venv/bin/python -m deploy.prod_like``) starts it,
 prints the address and the sign-in it created, and stops everything on Ctrl+C. The
@@ -192,6 +194,7 @@ class ProdLikeStack:
             self._migrate()
             for instance, port in enumerate(self.app_ports, start=1):
                 self._start_app_instance(instance, port)
+            self._start_worker()
             self._start_nginx()
             self._wait_until_ready()
         except BaseException:
@@ -262,6 +265,12 @@ class ProdLikeStack:
             "--graceful-timeout", "5",
             "careers_app:create_app()",
         ], env=self.environment(), log_path=self.app_log(instance))
+
+    def _start_worker(self) -> None:
+        """One job worker, with the instances' settings: it sends the emails to the sink."""
+        self._spawn("worker", [
+            sys.executable, "-m", "flask", "--app", "careers_app", "jobs", "worker",
+        ], env=self.environment())
 
     def _start_nginx(self) -> None:
         for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):

@@ -13,6 +13,7 @@ from flask import current_app, render_template
 from careers_app.accounts.models import User
 from careers_app.accounts.registration import LINK_LIFETIME, Started
 from careers_app.accounts.service import make_reset_token
+from careers_app.extensions import db
 from careers_app.links import external_url
 from careers_app.mail import send_email
 
@@ -39,6 +40,8 @@ def send_reset_email(user: User | None, typed_email: str) -> None:
         note = render_template("email/reset_no_account.txt",
                                register_link=external_url("accounts.register"))
         send_email(typed_email, "Reset your password", note)
+    # The request changes nothing else: the email is the change, committed on its own.
+    db.session.commit()
 
 
 def send_registration_email(started: Started, next_path: str | None) -> None:
@@ -56,3 +59,6 @@ def send_registration_email(started: Started, next_path: str | None) -> None:
             "email/confirm_registration.txt", full_name=started.full_name, hours=hours,
             link=external_url("accounts.confirm_registration", token=started.token))
         send_email(started.email, f"Confirm your email address for {service}", body)
+    # Committed after the waiting details (start_registration commits them): were the
+    # process to stop in between, registering again replaces them and sends the email.
+    db.session.commit()

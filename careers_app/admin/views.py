@@ -68,3 +68,14 @@ def _log_role_changes(person: User, before: frozenset[Role]) -> None:
         log_event("role_changed", target_user_id=person.id, role=role, change="granted")
     for role in sorted(before - after):
         log_event("role_changed", target_user_id=person.id, role=role, change="revoked")
+
+
+@bp.get("/emails")
+@roles_required(Role.COORDINATOR)
+def parked_emails() -> str:
+    """Emails that used every attempt: who they were for and why they failed."""
+    from careers_app.clock import in_uk
+    from careers_app.outbox.sending import parked
+
+    emails = [(email, in_uk(email.created_at)) for email in parked()]
+    return render_template("admin/emails.html", emails=emails)

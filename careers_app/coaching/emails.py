@@ -53,8 +53,10 @@ def appointment_change(application: CoachingApplication, appointment: Appointmen
         f"email/coaching_{change}.txt", coach_name=coach_name,
         link=external_url("coaching.application", application_id=application.id), **context)
     ics = appointment_ics(appointment, coach_name, cancelled=cancelled)
+    # One email per person per version of the appointment: a repeat writes nothing.
+    key = f"appointment:{appointment.id}:{appointment.sequence}:{change}"
     send_email(trainee.email, SUBJECTS[change], body,
-               (("appointment.ics", ics, "text", "calendar"),))
+               (("appointment.ics", ics, "text", "calendar"),), key=f"{key}:trainee")
     if coach is None:
         return
     body = render_template(
@@ -63,4 +65,4 @@ def appointment_change(application: CoachingApplication, appointment: Appointmen
     # The coach's calendar names the person they are meeting: the same event (same UID).
     ics = appointment_ics(appointment, trainee.full_name, cancelled=cancelled)
     send_email(coach.email, SUBJECTS[change], body,
-               (("appointment.ics", ics, "text", "calendar"),))
+               (("appointment.ics", ics, "text", "calendar"),), key=f"{key}:coach")

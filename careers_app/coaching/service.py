@@ -136,9 +136,9 @@ def submit(application: CoachingApplication, actor: User) -> None:
     else:
         application.training_number = training_numbers.tidy(application.training_number)
     transition(application, S.SUBMITTED, actor.id)
-    db.session.commit()
     emails.tell_trainee(application.applicant, "We have your application for careers coaching",
                         "email/coaching_received.txt", application=application)
+    db.session.commit()
 
 
 def withdraw(application: CoachingApplication, actor: User) -> None:
@@ -179,17 +179,17 @@ def coaches_with_caseload() -> list[tuple[User, int]]:
 def allocate(application: CoachingApplication, coach: User, actor: User) -> None:
     application.coach_id = coach.id
     transition(application, S.ALLOCATED, actor.id)
-    db.session.commit()
     emails.tell_trainee(application.applicant, "A careers coach has been allocated to you",
                         "email/coaching_allocated.txt", application=application, coach=coach)
+    db.session.commit()
 
 
 def decline(application: CoachingApplication, reason: str, actor: User) -> None:
     application.decline_reason = reason
     transition(application, S.DECLINED, actor.id)
-    db.session.commit()
     emails.tell_trainee(application.applicant, "Your application for careers coaching",
                         "email/coaching_declined.txt", application=application)
+    db.session.commit()
 
 
 # -- coaches ----------------------------------------------------------------------------
@@ -269,8 +269,9 @@ def book(application: CoachingApplication, coach: User, starts_at: dt.datetime, 
     db.session.add(appointment)
     if application.status == S.ALLOCATED:
         transition(application, S.ACTIVE, coach.id)
-    db.session.commit()
+    db.session.flush()  # the appointment's id names its calendar event
     emails.appointment_change(application, appointment, "booked")
+    db.session.commit()
     return appointment
 
 
@@ -284,8 +285,8 @@ def reschedule(appointment: Appointment, application: CoachingApplication,
     if _clashes(appointment.coach_id, starts_at, appointment.minutes, ignore=appointment.id):
         raise BookingProblem("You already have an appointment at that time")
     appointment.starts_at, appointment.sequence = starts_at, appointment.sequence + 1
-    db.session.commit()
     emails.appointment_change(application, appointment, "changed")
+    db.session.commit()
 
 
 def cancel_by_trainee(appointment: Appointment, application: CoachingApplication,
@@ -299,8 +300,8 @@ def cancel_by_trainee(appointment: Appointment, application: CoachingApplication
     appointment.status = AppointmentStatus.CANCELLED_BY_TRAINEE
     appointment.late, appointment.cancel_reason = late, reason
     appointment.cancelled_at, appointment.sequence = now, appointment.sequence + 1
-    db.session.commit()
     emails.appointment_change(application, appointment, "cancelled")
+    db.session.commit()
 
 
 def cancel_by_coach(appointment: Appointment, application: CoachingApplication,
@@ -309,8 +310,8 @@ def cancel_by_coach(appointment: Appointment, application: CoachingApplication,
         raise BookingProblem("This appointment is not booked")
     appointment.status = AppointmentStatus.CANCELLED_BY_COACH
     appointment.cancelled_at, appointment.sequence = now, appointment.sequence + 1
-    db.session.commit()
     emails.appointment_change(application, appointment, "cancelled")
+    db.session.commit()
 
 
 def waive(appointment: Appointment) -> None:

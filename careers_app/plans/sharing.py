@@ -129,11 +129,12 @@ def add_comment(share: PlanShare, author: User, section: str, body: str) -> Plan
     db.session.add(comment)
     db.session.flush()
     record(author.id, "comment_added", "plan_comment", comment.id, share.owner_id)
-    db.session.commit()
     # The email says who commented, not what: the words stay behind the sign-in.
     send_email(share.owner.email, "A coach commented on your action plan",
                render_template("email/plan_comment.txt", owner=share.owner, coach=author,
-                               link=external_url("plans.index")))
+                               link=external_url("plans.index")),
+               key=f"plan-comment:{comment.id}")
+    db.session.commit()
     return comment
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from careers_app.extensions import db
+from careers_app.jobs import queue_health
 from careers_app.outage import mark_database_down
 from careers_app.public import bp
 from careers_app.security import public
@@ -51,7 +52,14 @@ def privacy() -> str:
 @bp.get("/healthz")
 @public
 def healthz():  # type: ignore[no-untyped-def]
-    """200 when the application and its database answer; 503 otherwise."""
+    """200 when the application and its database answer; 503 otherwise.
+
+    The load balancer reads the status only, and the queue does not change it: an
+    instance whose queue is down still saves changes (their emails wait in the outbox),
+    so taking it out of service would help nobody. The body says how the queue is and
+    how many seconds ago a worker last wrote its heartbeat (once a minute), for
+    monitoring to alert on.
+    """
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
@@ -60,4 +68,4 @@ def healthz():  # type: ignore[no-untyped-def]
         response = jsonify({"status": "unavailable", "database": "unavailable"})
         response.headers["Retry-After"] = "30"
         return response, 503
-    return jsonify({"status": "ok", "database": "ok"})
+    return jsonify({"status": "ok", "database": "ok", **queue_health()})

@@ -43,16 +43,18 @@ def sent_today(workshop: Workshop) -> bool:
 def send(workshop: Workshop, column: Column, members: list[Membership]) -> int | None:
     """Email ``members``; None, and nothing sent, when today's reminder has already gone.
 
-    The day is claimed first: of two requests at once, the second breaks the unique key
-    (whatever ``sent_today`` told it) and sends nothing.
+    The day and the emails are committed together: of two requests at once, the second
+    breaks the unique key on the day (whatever ``sent_today`` told it), and its emails
+    are rolled back with it.
     """
-    db.session.add(ReminderDay(workshop_id=workshop.id, sent_on=service.today()))
+    day = ReminderDay(workshop_id=workshop.id, sent_on=service.today())
+    db.session.add(day)
+    for membership in members:
+        send_email(membership.member.email, f"Reminder: {column.title}",
+                   text(workshop, column, membership.member.full_name))
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return None
-    for membership in members:
-        send_email(membership.member.email, f"Reminder: {column.title}",
-                   text(workshop, column, membership.member.full_name))
     return len(members)

@@ -1,0 +1,1 @@
+"""Email through an outbox: written with the change that causes it, sent by a job."""
