@@ -47,6 +47,7 @@ import functools
 import os
 import secrets
 import threading
+import time
 import uuid
 import weakref
 from collections.abc import Callable, Iterator
@@ -170,7 +171,7 @@ def prod_stack(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """
     if not _stack_run(request):
         pytest.fail("prod_stack is only available with --stack", pytrace=False)
-    from deploy.prod_like import ProdLikeStack, missing_parts
+    from deploy.prod_like import DEFAULT_REDIS_URL, ProdLikeStack, missing_parts
 
     missing = missing_parts()
     if missing:
@@ -181,6 +182,8 @@ def prod_stack(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     stack = ProdLikeStack(
         postgres_admin_url=os.environ.get("STACK_POSTGRES_URL", "").strip()
         or "postgresql://postgres@127.0.0.1:5432/postgres",
+        # A Redis database of its own (flushed at start), as with `make prod-like`.
+        redis_url=os.environ.get("STACK_REDIS_URL", "").strip() or DEFAULT_REDIS_URL,
     )
     stack.start()
     try:
@@ -536,6 +539,27 @@ def create_account(live_app) -> Callable[..., Account]:  # type: ignore[no-untyp
     return create
 
 
+def _wait_until_sent(live_app: Any, address: str, seconds: float = 30.0) -> None:
+    """In the stack a worker sends email after the request: wait until every email in
+    the outbox for ``address`` has left it (sent, or parked after its last attempt)."""
+    import sqlalchemy as sa
+
+    from careers_app.extensions import db
+    from careers_app.outbox.models import EmailStatus, OutboxEmail
+
+    deadline = time.monotonic() + seconds
+    with live_app.app_context():
+        waiting = sa.select(sa.func.count()).select_from(OutboxEmail).where(
+            OutboxEmail.recipient == address,
+            OutboxEmail.status.in_((EmailStatus.PENDING, EmailStatus.SENDING)))
+        while db.session.execute(waiting).scalar_one():
+            db.session.rollback()  # a fresh snapshot for the next look
+            if time.monotonic() > deadline:
+                raise AssertionError(f"email to {address} still unsent after {seconds} s")
+            time.sleep(0.2)
+        db.session.rollback()
+
+
 @pytest.fixture
 def emails_to(live_app, request: pytest.FixtureRequest) -> Callable[[str], list[Any]]:  # type: ignore[no-untyped-def]
     """``emails_to(address)``: the messages sent to ``address`` so far, oldest first, as
@@ -544,6 +568,7 @@ def emails_to(live_app, request: pytest.FixtureRequest) -> Callable[[str], list[
 
     def sent(address: str) -> list[Any]:
         if _stack_run(request):
+            _wait_until_sent(live_app, address)
             messages = request.getfixturevalue("prod_stack").messages()
         else:
             from careers_app.mail import outbox
