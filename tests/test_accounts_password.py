@@ -6,9 +6,11 @@ import re
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event
 
 from careers_app.accounts.passwords import COMMON_PASSWORD_MESSAGE
 from careers_app.accounts.service import RESET_SALT
+from careers_app.extensions import db
 from careers_app.mail import outbox
 from tests.factories import DEFAULT_PASSWORD
 
@@ -179,3 +181,28 @@ def test_cli_refuses_a_common_password(app, runner):
                                  "--password", "Password1234"])
     assert result.exit_code != 0
     assert "too common" in result.output
+
+
+def test_reset_runs_the_same_queries_whether_or_not_the_account_exists(app, client,
+                                                                        make_user):
+    """Timing must not tell whether an address has an account: loading the account once
+    cost a second query (its roles) that an unknown address never made."""
+    make_user("a@example.org")
+    with app.app_context():
+        engine = db.engine
+
+    def statements_for(email: str) -> list[str]:
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert client.post("/account/reset-password",
+                               data={"email": email}).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return statements
+
+    assert statements_for("a@example.org") == statements_for("b@example.org")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from careers_app.accounts.models import User, UserRole, new_session_token
 from careers_app.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -37,8 +38,11 @@ def normalise_email(email: str) -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
+    # Roles are left to load on first use: loading them here would be a second query
+    # only when the account exists, and password resets must take as long either way.
     return db.session.execute(
         select(User).where(User.email == normalise_email(email))
+        .options(lazyload(User.granted_roles))
     ).scalar_one_or_none()
 
 
