@@ -11,6 +11,7 @@ from careers_app.accounts.passwords import (
     COMMON_PASSWORDS,
     is_common_password,
 )
+from careers_app.accounts.registration import PendingRegistration
 from careers_app.cli import DEMO_PASSWORD
 from careers_app.extensions import db
 from tests.factories import DEFAULT_PASSWORD
@@ -139,3 +140,16 @@ def test_the_common_list_comes_from_a_package_and_is_large():
                                       DEMO_PASSWORD, "x y " * 32, "Helicopter-Mango-1987"])
 def test_uncommon_passwords_are_accepted(password):
     assert not is_common_password(password)
+
+
+def test_the_waiting_details_and_their_email_are_kept_together_or_not_at_all(
+        app, client, monkeypatch):
+    """Were writing the email to fail, the details must not be kept without it: the
+    person would wait for a link that never comes."""
+    def outbox_unavailable(*_args, **_kwargs):
+        raise RuntimeError("the outbox could not be written")
+
+    monkeypatch.setattr("careers_app.accounts.emails.send_email", outbox_unavailable)
+    assert client.post("/account/register", data=VALID).status_code == 500
+    with app.app_context():
+        assert db.session.execute(select(func.count(PendingRegistration.id))).scalar_one() == 0

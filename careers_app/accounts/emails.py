@@ -59,6 +59,5 @@ def send_registration_email(started: Started, next_path: str | None) -> None:
             "email/confirm_registration.txt", full_name=started.full_name, hours=hours,
             link=external_url("accounts.confirm_registration", token=started.token))
         send_email(started.email, f"Confirm your email address for {service}", body)
-    # Committed after the waiting details (start_registration commits them): were the
-    # process to stop in between, registering again replaces them and sends the email.
+    # Commits the waiting details (start_registration only flushed them) with the email.
     db.session.commit()

@@ -92,7 +92,10 @@ def start_registration(details: Registration, next_path: str | None) -> Started:
     pending.created_at = utcnow()
     db.session.add(pending)
     try:
-        db.session.commit()
+        # Flushed, not committed: the email with the link is written to the outbox in the
+        # same transaction (send_registration_email commits both), so neither is kept
+        # without the other.
+        db.session.flush()
     except IntegrityError:
         # The same address registered by a simultaneous request, whose email has the link.
         db.session.rollback()
