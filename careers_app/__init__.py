@@ -105,12 +105,13 @@ def _register_blueprints(app: Flask) -> None:
     from careers_app.dashboard import bp as dashboard_bp
     from careers_app.plans import bp as plans_bp
     from careers_app.public import bp as public_bp
+    from careers_app.reminders import bp as reminders_bp
     from careers_app.worksheets import bp as worksheets_bp
     from careers_app.worksheets.presenters import init_presenters
     from careers_app.workshops import bp as workshops_bp
 
     for blueprint in (public_bp, accounts_bp, dashboard_bp, worksheets_bp, plans_bp,
-                      coaching_bp, workshops_bp, admin_bp):
+                      coaching_bp, workshops_bp, admin_bp, reminders_bp):
         app.register_blueprint(blueprint)
     init_presenters(app)
 

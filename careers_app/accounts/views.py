@@ -45,6 +45,9 @@ from careers_app.accounts.throttle import (
 )
 from careers_app.forms import rerender_on_csrf_failure
 from careers_app.logs import log_event
+from careers_app.reminders.forms import RemindersForm
+from careers_app.reminders.kinds import Kind, kinds_for
+from careers_app.reminders.preferences import choose, wanted
 from careers_app.security import Role, is_safe_local_path, public, roles_required
 from careers_app.throttling import refuse_form, throttle
 
@@ -152,7 +155,17 @@ def reset_password(token: str) -> str | Response:
 def profile() -> str | Response:
     details = ProfileDetailsForm(obj=current_user, prefix="details")
     password = ChangePasswordForm(prefix="password")
-    if request.method == "POST" and "details-full_name" in request.form:
+    # Only its own post fills the reminders form: another form's post has no boxes ticked.
+    choosing = request.method == "POST" and "reminders-shown" in request.form
+    reminders = RemindersForm(prefix="reminders", formdata=request.form if choosing else None,
+                              data={"wanted": [kind.value for kind in wanted(current_user)]})
+    reminders.offer(kinds_for(current_user))
+    if choosing:
+        if reminders.validate_on_submit():
+            choose(current_user, [Kind(value) for value in reminders.wanted.data])
+            flash("Your reminder choices have been saved.", "success")
+            return redirect(url_for("accounts.profile"))
+    elif request.method == "POST" and "details-full_name" in request.form:
         if details.validate_on_submit():
             update_profile(current_user, details.full_name.data,
                            details.professional_group.data, details.region.data,
@@ -172,4 +185,5 @@ def profile() -> str | Response:
                 return redirect(url_for("accounts.profile"))
             log_event("password_change_refused", WARNING)
             password.current_password.errors.append("Your current password is not correct")
-    return render_template("accounts/profile.html", details=details, password=password)
+    return render_template("accounts/profile.html", details=details, password=password,
+                           reminders=reminders)

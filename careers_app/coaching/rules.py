@@ -4,7 +4,9 @@
 - A trainee may cancel or rearrange up to 24 hours before an appointment and lose
   nothing; later than that they must give a reason, and the appointment counts as used
   unless the coach waives it. A cancellation by the coach never uses the allowance.
-- Applications get a reply within 14 days.
+- Applications get a reply within 14 days; coordinators are reminded of one waiting 10
+  days without a coach, and again once it is past the 14 days.
+- Workshop members are reminded 3 days (UK dates) before an assigned module is due.
 - Times are stored in UTC and read and written in UK time.
 """
 
@@ -19,6 +21,8 @@ ALLOWANCE = 3
 NOTICE_HOURS = 24
 NOTICE = dt.timedelta(hours=NOTICE_HOURS)
 REPLY_WITHIN_DAYS = 14
+UNALLOCATED_ALERT_DAYS = 10
+MODULE_REMINDER_DAYS = 3
 
 
 def is_late(starts_at: dt.datetime, now: dt.datetime) -> bool:
