@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from careers_app.extensions import db
+from careers_app.mail import outbox
 from careers_app.plans.models import ActionStatus, PlanAction
 from careers_app.reminders import actions
 from tests.reminder_steps import UTC, body, by_recipient, opt_out, uk, walk
@@ -77,3 +78,14 @@ def test_each_week_has_its_own_digest_and_a_run_before_8_sends_nothing(app, make
         # Tuesday is not a digest day, and the next Monday is a new week.
         assert actions.run(dt.datetime(2026, 11, 3, 9, 0, tzinfo=UTC), registry) == 0
         assert actions.run(dt.datetime(2026, 11, 9, 8, 0, tzinfo=UTC), registry) == 1
+
+
+def test_two_workers_deciding_the_same_digest_write_it_once(app, make_user):
+    trainee = make_user("t@example.org")
+    add_actions(app, trainee.id, dt.date(2026, 11, 2))
+    monday = dt.datetime(2026, 11, 2, 8, 15, tzinfo=UTC)
+    with app.app_context():
+        registry = app.extensions["modules"]
+        first, second = actions.due(monday, registry), actions.due(monday, registry)
+        assert [actions.send(digest) for digest in first + second] == [True, False]
+        assert [message["To"] for message in outbox()] == ["t@example.org"]

@@ -18,10 +18,10 @@ from careers_app.reminders.kinds import Kind
 from careers_app.reminders.models import ReminderMark, ReminderOptOut
 from careers_app.reminders.schedule import (
     WEEKLY_DIGEST_DAY,
-    commit_once,
     in_words,
     is_sending_time,
     reminder_body,
+    write_once,
 )
 
 HORIZON_DAYS = 7
@@ -75,10 +75,14 @@ def due(now: dt.datetime, registry: ModuleRegistry) -> list[Digest]:
 
 
 def send(digest: Digest) -> bool:
-    """Write the digest (if anything is due) and its mark together; True if written now."""
+    """Write the digest (if anything is due) and its mark together; True if an email was
+    written now."""
     user, actions = digest.user, digest.actions
-    db.session.add(ReminderMark(key=mark_key(user.id, digest.week)))
-    if actions:
+
+    def write() -> None:
+        db.session.add(ReminderMark(key=mark_key(user.id, digest.week)))
+        if not actions:
+            return
         overdue = [action for action in actions if action.overdue]
         coming = [action for action in actions if not action.overdue]
         count = len(actions)
@@ -90,7 +94,8 @@ def send(digest: Digest) -> bool:
                    f"Your career action plan: {count} action{'s' if count != 1 else ''} "
                    "to look at this week", body,
                    key=f"reminder:actions:{user.id}:{digest.week}")
-    return commit_once() and bool(actions)
+
+    return write_once(write) and bool(actions)
 
 
 def run(now: dt.datetime, registry: ModuleRegistry) -> int:

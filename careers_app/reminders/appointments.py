@@ -21,10 +21,10 @@ from careers_app.reminders.kinds import Kind
 from careers_app.reminders.preferences import opted_out_ids
 from careers_app.reminders.schedule import (
     already_written,
-    commit_once,
     in_words,
     is_sending_time,
     reminder_body,
+    write_once,
 )
 
 Side = Literal["trainee", "coach"]
@@ -79,24 +79,24 @@ def due(now: dt.datetime) -> list[AppointmentReminder]:
 
 
 def send(reminder: AppointmentReminder) -> bool:
-    appointment, application = reminder.appointment, reminder.application
-    starts = in_uk(appointment.starts_at)
-    if reminder.side == "trainee":
-        link = external_url("coaching.application", application_id=application.id)
-    else:
-        link = external_url("coaching.client", application_id=application.id)
-    body = reminder_body(
-        f"email/reminder_appointment_{reminder.side}.txt", reminder.person.id, Kind.APPOINTMENT,
-        person=reminder.person, other_name=reminder.other_name, appointment=appointment,
-        starts=starts, day=in_words(starts.date()),
-        how=FORMATS.get(appointment.format, appointment.format),
-        notice_hours=rules.NOTICE_HOURS, link=link)
-    # The reader's calendar names the person they meet: the same event (UID) as the booking.
-    ics = appointment_ics(appointment, reminder.other_name)
-    send_email(reminder.person.email,
-               f"Reminder: careers coaching tomorrow at {starts:%H:%M}", body,
-               (("appointment.ics", ics, "text", "calendar"),), key=reminder.key)
-    return commit_once()
+    def write() -> None:
+        appointment, application = reminder.appointment, reminder.application
+        starts = in_uk(appointment.starts_at)
+        endpoint = "coaching.application" if reminder.side == "trainee" else "coaching.client"
+        body = reminder_body(
+            f"email/reminder_appointment_{reminder.side}.txt", reminder.person.id,
+            Kind.APPOINTMENT, person=reminder.person, other_name=reminder.other_name,
+            appointment=appointment, starts=starts, day=in_words(starts.date()),
+            how=FORMATS.get(appointment.format, appointment.format),
+            notice_hours=rules.NOTICE_HOURS,
+            link=external_url(endpoint, application_id=application.id))
+        # The reader's calendar names the person they meet: the booking's event (UID).
+        ics = appointment_ics(appointment, reminder.other_name)
+        send_email(reminder.person.email,
+                   f"Reminder: careers coaching tomorrow at {starts:%H:%M}", body,
+                   (("appointment.ics", ics, "text", "calendar"),), key=reminder.key)
+
+    return write_once(write)
 
 
 def run(now: dt.datetime) -> int:

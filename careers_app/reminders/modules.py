@@ -17,10 +17,10 @@ from careers_app.reminders.kinds import Kind
 from careers_app.reminders.preferences import opted_out_ids
 from careers_app.reminders.schedule import (
     already_written,
-    commit_once,
     in_words,
     is_sending_time,
     reminder_body,
+    write_once,
 )
 from careers_app.workshops import service
 from careers_app.workshops.models import Membership, ReminderDay, Workshop
@@ -86,15 +86,18 @@ def due(now: dt.datetime, registry: ModuleRegistry) -> list[ModuleReminder]:
 
 
 def send(reminder: ModuleReminder, today: dt.date) -> bool:
-    member, workshop = reminder.membership.member, reminder.membership.workshop
-    days = (reminder.due_on - today).days
-    body = reminder_body(
-        "email/reminder_module.txt", member.id, Kind.MODULE_DUE, person=member,
-        workshop=workshop, title=reminder.title, due=in_words(reminder.due_on),
-        days=days, link=external_url("worksheets.resume", slug=reminder.module_slug))
-    send_email(member.email, f"Reminder: {reminder.title} is due on {in_words(reminder.due_on)}",
-               body, key=reminder.key)
-    return commit_once()
+    def write() -> None:
+        member, workshop = reminder.membership.member, reminder.membership.workshop
+        days = (reminder.due_on - today).days
+        body = reminder_body(
+            "email/reminder_module.txt", member.id, Kind.MODULE_DUE, person=member,
+            workshop=workshop, title=reminder.title, due=in_words(reminder.due_on),
+            days=days, link=external_url("worksheets.resume", slug=reminder.module_slug))
+        send_email(member.email,
+                   f"Reminder: {reminder.title} is due on {in_words(reminder.due_on)}",
+                   body, key=reminder.key)
+
+    return write_once(write)
 
 
 def run(now: dt.datetime, registry: ModuleRegistry) -> int:

@@ -23,7 +23,7 @@ from careers_app.mail import send_email
 from careers_app.reminders.kinds import Kind
 from careers_app.reminders.models import ReminderMark
 from careers_app.reminders.preferences import opted_out_ids
-from careers_app.reminders.schedule import commit_once, in_words, is_sending_time, reminder_body
+from careers_app.reminders.schedule import in_words, is_sending_time, reminder_body, write_once
 from careers_app.security import Role
 
 Threshold = Literal["waiting", "overdue"]
@@ -84,29 +84,31 @@ def send(alerts: list[QueueAlert]) -> int:
     if not alerts:
         return 0
     marks = sorted(key for alert in alerts for key in alert.marks)
-    for key in marks:
-        db.session.add(ReminderMark(key=key))
     batch = hashlib.sha256("\n".join(marks).encode()).hexdigest()[:16]
-    listed = [{"name": alert.application.applicant.full_name,
-               "sent": in_words(in_uk(alert.application.submitted_at).date()),
-               "days": alert.days,
-               "link": external_url("coaching.review", application_id=alert.application.id)}
-              for alert in alerts]
-    overdue = [item for item, alert in zip(listed, alerts, strict=True)
-               if alert.threshold == "overdue"]
-    waiting = [item for item, alert in zip(listed, alerts, strict=True)
-               if alert.threshold == "waiting"]
     people = coordinators()
-    for person in people:
-        body = reminder_body(
-            "email/reminder_queue.txt", person.id, Kind.QUEUE, person=person,
-            overdue=overdue, waiting=waiting, reply_days=rules.REPLY_WITHIN_DAYS,
-            alert_days=rules.UNALLOCATED_ALERT_DAYS, link=external_url("coaching.queue"))
+
+    def write() -> None:
+        listed: dict[Threshold, list[dict[str, object]]] = {"overdue": [], "waiting": []}
+        for alert in alerts:
+            listed[alert.threshold].append({
+                "name": alert.application.applicant.full_name,
+                "sent": in_words(in_uk(alert.application.submitted_at).date()),
+                "days": alert.days,
+                "link": external_url("coaching.review", application_id=alert.application.id)})
         count = len(alerts)
-        send_email(person.email,
-                   f"Coaching queue: {count} application{'s' if count != 1 else ''} "
-                   "waiting for a reply", body, key=f"reminder:queue:{person.id}:{batch}")
-    return len(people) if commit_once() else 0
+        for person in people:
+            body = reminder_body(
+                "email/reminder_queue.txt", person.id, Kind.QUEUE, person=person,
+                overdue=listed["overdue"], waiting=listed["waiting"],
+                reply_days=rules.REPLY_WITHIN_DAYS, alert_days=rules.UNALLOCATED_ALERT_DAYS,
+                link=external_url("coaching.queue"))
+            send_email(person.email,
+                       f"Coaching queue: {count} application{'s' if count != 1 else ''} "
+                       "waiting for a reply", body, key=f"reminder:queue:{person.id}:{batch}")
+        for key in marks:
+            db.session.add(ReminderMark(key=key))
+
+    return len(people) if write_once(write) else 0
 
 
 def run(now: dt.datetime) -> int:

@@ -10,6 +10,7 @@ neither repeats a reminder nor loses it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask import render_template
 from sqlalchemy import select
@@ -50,10 +51,13 @@ def reminder_body(template: str, user_id: int, kind: Kind, **context: object) ->
                            profile=external_url("accounts.profile"), **context)
 
 
-def commit_once() -> bool:
-    """Commit the reminder's emails and marks; False, and nothing kept, when another run
-    wrote the same key first (the unique key decides, not an earlier check)."""
+def write_once(write: Callable[[], object]) -> bool:
+    """Run ``write`` (which adds the reminder's emails and marks) and commit; False, and
+    nothing kept, when another run wrote the same key first: the unique keys decide, not
+    an earlier check. Nothing is flushed before the commit, so the clash comes there."""
     try:
+        with db.session.no_autoflush:
+            write()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
