@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, SelectMultipleField
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from careers_app.forms import BaseForm, choices
@@ -14,9 +15,9 @@ NOT_LISTED = "Choose only from the reminders listed"
 class ReminderChoiceField(SelectMultipleField):
     def pre_validate(self, form: object) -> None:
         # WTForms' own message quotes the value sent back; a person never typed it.
-        listed = {value for value, _label in self.choices}  # type: ignore[union-attr]
+        listed = {choice.value for choice in self.choices}  # type: ignore[union-attr]
         if any(value not in listed for value in self.data or ()):
-            raise ValueError(NOT_LISTED)
+            raise ValidationError(NOT_LISTED)
 
 
 class RemindersForm(BaseForm):
