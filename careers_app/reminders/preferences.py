@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from careers_app.accounts.models import User
 from careers_app.extensions import db
 from careers_app.reminders.kinds import Kind, kinds_for
 from careers_app.reminders.models import ReminderOptOut
-from careers_app.worksheets.service import insert_ignoring_conflicts
 
 
 def opted_out(user_id: int) -> set[Kind]:
@@ -36,11 +36,9 @@ def opted_out_ids(kind: Kind, user_ids: Iterable[int]) -> set[int]:
 
 def stop(user_id: int, kind: Kind) -> None:
     """Opt out of ``kind``; stopping twice (two clicks, two tabs) changes nothing."""
-    db.session.execute(
-        insert_ignoring_conflicts(ReminderOptOut)
-        .values(user_id=user_id, kind=kind.value)
-        .on_conflict_do_nothing(index_elements=["user_id", "kind"]))
-    db.session.commit()
+    if kind not in opted_out(user_id):
+        db.session.add(ReminderOptOut(user_id=user_id, kind=kind.value))
+    _commit()
 
 
 def choose(user: User, chosen: Iterable[Kind]) -> None:
@@ -49,15 +47,19 @@ def choose(user: User, chosen: Iterable[Kind]) -> None:
     A kind that does not apply (a coordinator's, for someone who is not one) is left as
     it is, so losing a role and getting it back keeps the person's choice.
     """
-    keep = set(chosen)
-    applying = kinds_for(user)
-    for kind in applying:
-        if kind in keep:
+    keep, stopped = set(chosen), opted_out(user.id)
+    for kind in kinds_for(user):
+        if kind in keep and kind in stopped:
             db.session.execute(delete(ReminderOptOut).where(
                 ReminderOptOut.user_id == user.id, ReminderOptOut.kind == kind.value))
-        else:
-            db.session.execute(
-                insert_ignoring_conflicts(ReminderOptOut)
-                .values(user_id=user.id, kind=kind.value)
-                .on_conflict_do_nothing(index_elements=["user_id", "kind"]))
-    db.session.commit()
+        elif kind not in keep and kind not in stopped:
+            db.session.add(ReminderOptOut(user_id=user.id, kind=kind.value))
+    _commit()
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same opt-out written at the same moment by another request: it stands.
+        db.session.rollback()
