@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
+from sqlalchemy import select
 
+from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.mail import outbox
 from careers_app.plans.models import ActionStatus, PlanAction
 from careers_app.reminders import actions
+from careers_app.reminders.models import ReminderMark
 from tests.reminder_steps import UTC, body, by_recipient, opt_out, uk, walk
 
 # (walk start, the Monday, the UTC instant of 08:00 UK on it)
@@ -90,3 +94,16 @@ def test_two_workers_deciding_the_same_digest_write_it_once(app, make_user):
         first, second = actions.due(monday, registry), actions.due(monday, registry)
         assert [actions.send(digest) for digest in first + second] == [True, False]
         assert [message["To"] for message in outbox()] == ["t@example.org"]
+
+
+def test_marks_of_past_weeks_are_dropped_and_this_weeks_kept(app, make_user):
+    trainee = make_user("t@example.org")
+    add_actions(app, trainee.id, dt.date(2026, 11, 2))
+    with app.app_context():
+        registry = app.extensions["modules"]
+        for monday in (dt.date(2026, 9, 21), dt.date(2026, 11, 2)):
+            with time_machine.travel(dt.datetime.combine(monday, dt.time(9), tzinfo=UTC),
+                                     tick=False):
+                actions.run(utcnow(), registry)
+        marks = set(db.session.execute(select(ReminderMark.key)).scalars())
+    assert marks == {f"actions:{trainee.id}:2026-W45"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import String, cast, exists, literal, select
+from sqlalchemy import String, cast, delete, exists, literal, select
 
 from careers_app.accounts.models import User
 from careers_app.clock import in_uk
@@ -28,6 +28,7 @@ HORIZON_DAYS = 7
 # People looked at per run: each needs their answers read, and the next run (15 minutes
 # later) carries on with the rest, so a run stays short however many trainees there are.
 BATCH = 300
+MARKS_KEPT_WEEKS = 5
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,18 @@ def send(digest: Digest) -> bool:
     return write_once(write) and bool(actions)
 
 
+def forget_old_weeks(now: dt.datetime) -> None:
+    """Drop the marks of past weeks' digests: only this week's are ever looked up, and
+    there is one per trainee per week."""
+    db.session.execute(delete(ReminderMark).where(
+        ReminderMark.key.startswith("actions:"),
+        ReminderMark.created_at < now - dt.timedelta(weeks=MARKS_KEPT_WEEKS)))
+    db.session.commit()
+
+
 def run(now: dt.datetime, registry: ModuleRegistry) -> int:
     """Decide this run's digests; the number of emails written."""
-    return sum(send(digest) for digest in due(now, registry))
+    digests = due(now, registry)
+    if digests:
+        forget_old_weeks(now)
+    return sum(send(digest) for digest in digests)
