@@ -4,6 +4,7 @@ more when it passes the 14-day reply target: one email each, at 08:00 UK time.""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -115,3 +116,35 @@ def test_an_application_first_seen_past_both_is_listed_once_as_overdue(app, make
     assert "waiting 10 days or more" not in text
     assert text.count("Bea Late") == 1
     assert marks == {f"queue:{application_id}:waiting", f"queue:{application_id}:overdue"}
+
+
+def test_two_workers_at_the_same_moment_send_one_set(app, make_user, monkeypatch):
+    """Both workers find the same applications before either writes: the unique marks
+    let one transaction through, and the other's emails are rolled back with it."""
+    coordinators(make_user)
+    alex = make_user("alex@example.org", full_name="Alex Waiting")
+    submitted(app, alex, uk(2026, 11, 2, 9))
+    both_looked = threading.Barrier(2, timeout=10)
+    real_due = queue.due
+
+    def due_then_wait(now):
+        found = real_due(now)
+        both_looked.wait()
+        return found
+
+    monkeypatch.setattr(queue, "due", due_then_wait)
+    written: list[int] = []
+
+    def worker() -> None:
+        with app.app_context():
+            written.append(queue.run(dt.datetime(2026, 11, 12, 8, tzinfo=UTC)))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(written) == [0, 2]
+    with app.app_context():
+        assert sorted(message["To"] for message in outbox()) == ["lee@example.org",
+                                                                 "pat@example.org"]

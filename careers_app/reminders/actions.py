@@ -96,7 +96,7 @@ def send(digest: Digest) -> bool:
                    "to look at this week", body,
                    key=f"reminder:actions:{user.id}:{digest.week}")
 
-    return write_once(write) and bool(actions)
+    return write_once(write)
 
 
 def forget_old_weeks(now: dt.datetime) -> None:

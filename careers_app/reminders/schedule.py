@@ -52,14 +52,17 @@ def reminder_body(template: str, user_id: int, kind: Kind, **context: object) ->
 
 
 def write_once(write: Callable[[], object]) -> bool:
-    """Run ``write`` (which adds the reminder's emails and marks) and commit; False, and
-    nothing kept, when another run wrote the same key first: the unique keys decide, not
-    an earlier check. Nothing is flushed before the commit, so the clash comes there."""
+    """Run ``write`` (which adds the reminder's emails and marks) and commit; True when an
+    email was written now. False, and nothing kept, when another run wrote the same key
+    first: the unique keys decide, not an earlier check. Nothing is flushed before the
+    commit, so a clash comes there."""
     try:
         with db.session.no_autoflush:
             write()
+            # send_email adds nothing for a key already in the outbox.
+            wrote = any(isinstance(row, OutboxEmail) for row in db.session.new)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return False
-    return True
+    return wrote
