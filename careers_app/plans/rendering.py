@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,7 +250,7 @@ def make_live_plan_pdf(user_id: int, registry: ModuleRegistry) -> float | None:
     if not _claim(render.id, utcnow()):
         return None  # another worker has it, or it is ready or failed
     try:
-        pdf = _render(plan.document)
+        pdf = _render(render.id, plan.document)
     except RenderFailed as failure:
         return _failed(render.id, failure.kind)
     stored = service.plan_for_update(user_id)
@@ -274,7 +275,7 @@ def make_snapshot_pdf(snapshot_id: int) -> float | None:
     if not _claim(render.id, utcnow()):
         return None
     try:
-        pdf = _render(content)
+        pdf = _render(render.id, content)
     except RenderFailed as failure:
         return _failed(render.id, failure.kind)
     db.session.execute(update(PlanSnapshot).where(PlanSnapshot.id == snapshot_id)
@@ -285,10 +286,14 @@ def make_snapshot_pdf(snapshot_id: int) -> float | None:
     return None
 
 
-def _render(document: dict[str, Any]) -> bytes:
+def _render(render_id: int, document: dict[str, Any]) -> bytes:
     """The PDF, with no transaction open while the child works (no lock is held)."""
     db.session.commit()
-    return service.render_plan_pdf(document)
+    started = time.monotonic()
+    pdf = service.render_plan_pdf(document)
+    log.info("pdf rendered: render id %s, %.2f s, %d bytes", render_id,
+             time.monotonic() - started, len(pdf))
+    return pdf
 
 
 # -- coordinators ---------------------------------------------------------------------
