@@ -201,6 +201,18 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_RETRY_DELAY": _seconds("MAIL_RETRY_DELAY", 30),
         "MAIL_MAX_ATTEMPTS": _positive_int("MAIL_MAX_ATTEMPTS", 9),
         "MAIL_SEND_LEASE": _seconds("MAIL_SEND_LEASE", 120),
+        # Plan PDFs are made by a job, each in a child process killed after
+        # PDF_RENDER_SECONDS and refused memory past PDF_RENDER_MEMORY_MB (address space).
+        # A render that timed out or crashed is tried PDF_RENDER_ATTEMPTS times in all, one
+        # that ran out of memory once. Each person may ask for PDF_RENDERS_PER_HOUR fresh
+        # renders (a PDF already made does not count). PDF_PRERENDER_DELAY seconds after
+        # the last change to a plan, its PDF is made ahead of any download.
+        "PDF_RENDER_SECONDS": _seconds("PDF_RENDER_SECONDS", 20),
+        "PDF_RENDER_MEMORY_MB": _positive_int("PDF_RENDER_MEMORY_MB", 1024),
+        "PDF_RENDER_ATTEMPTS": _positive_int("PDF_RENDER_ATTEMPTS", 2),
+        "PDF_RETRY_DELAY": _seconds("PDF_RETRY_DELAY", 5),
+        "PDF_RENDERS_PER_HOUR": _positive_int("PDF_RENDERS_PER_HOUR", 20),
+        "PDF_PRERENDER_DELAY": _seconds("PDF_PRERENDER_DELAY", 20),
     }
 
 

@@ -79,3 +79,15 @@ def parked_emails() -> str:
 
     emails = [(email, in_uk(email.created_at)) for email in parked()]
     return render_template("admin/emails.html", emails=emails)
+
+
+@bp.get("/pdfs")
+@roles_required(Role.COORDINATOR)
+def failed_pdfs() -> str:
+    """PDFs that could not be made after every attempt: whose, what and why (the kind)."""
+    from careers_app.clock import in_uk
+    from careers_app.plans.rendering import failed_renders
+
+    renders = [(render, person, in_uk(render.finished_at or render.requested_at))
+               for render, person in failed_renders()]
+    return render_template("admin/pdfs.html", renders=renders)

@@ -24,6 +24,7 @@ from careers_app.coaching.workflow import transition
 from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
 from careers_app.extensions import db
+from careers_app.plans.rendering import render_snapshot_soon
 from careers_app.plans.sharing import take_snapshot
 from careers_app.security import Role
 
@@ -114,6 +115,8 @@ def attach_plan(application: CoachingApplication, user: User, registry: ModuleRe
     snapshot = take_snapshot(user, registry, "application")
     application.snapshot_id = snapshot.id
     db.session.commit()
+    if snapshot.pdf is None:
+        render_snapshot_soon(snapshot.id)
 
 
 def submission_problems(application: CoachingApplication) -> dict[str, str]:

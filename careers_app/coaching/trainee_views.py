@@ -25,6 +25,9 @@ from careers_app.coaching.models import ApplicationStatus, CoachingApplication
 from careers_app.db import utcnow
 from careers_app.forms import BaseForm, rerender_on_csrf_failure
 from careers_app.plans.downloads import attachment
+from careers_app.plans.models import PlanSnapshot
+from careers_app.plans.rendering import snapshot_download
+from careers_app.plans.waiting import snapshot_state, status_answer, waiting_page
 from careers_app.security import Role, roles_required
 
 
@@ -123,10 +126,9 @@ def withdraw(application_id: int) -> Response:
     return redirect(url_for(".application", application_id=found.id))
 
 
-@bp.get("/applications/<id:application_id>/plan.pdf")
-@roles_required(Role.TRAINEE, Role.COACH, Role.COORDINATOR)
-def attached_plan(application_id: int) -> Response:
-    """The copy attached to the application: for its owner, its coach and coordinators."""
+def _attached_snapshot(application_id: int) -> tuple[CoachingApplication, PlanSnapshot]:
+    """The application and its attached copy of the plan: for its owner, its coach and
+    coordinators; 404 for anyone else and when no plan is attached."""
     found = service.find_any(application_id)
     allowed = found is not None and (
         found.user_id == current_user.id
@@ -134,7 +136,42 @@ def attached_plan(application_id: int) -> Response:
         or (current_user.has_role(Role.COORDINATOR) and found.status != ApplicationStatus.DRAFT))
     if not allowed or found.snapshot is None:
         abort(404)
-    return attachment(found.snapshot.pdf, found.applicant.full_name, "action-plan", "pdf")
+    return found, found.snapshot
+
+
+@bp.get("/applications/<id:application_id>/plan.pdf")
+@roles_required(Role.TRAINEE, Role.COACH, Role.COORDINATOR)
+def attached_plan(application_id: int) -> Response:
+    """The copy attached to the application; made by a job if it is not yet."""
+    found, snapshot = _attached_snapshot(application_id)
+    outcome = snapshot_download(snapshot)
+    if outcome.pdf is None:
+        return redirect(url_for(".attached_plan_preparing", application_id=found.id), 303)
+    return attachment(outcome.pdf, found.applicant.full_name, "action-plan", "pdf")
+
+
+@bp.get("/applications/<id:application_id>/plan/preparing")
+@roles_required(Role.TRAINEE, Role.COACH, Role.COORDINATOR)
+def attached_plan_preparing(application_id: int) -> str:
+    found, snapshot = _attached_snapshot(application_id)
+    own = found.user_id == current_user.id
+    if own:
+        back = url_for(".application", application_id=found.id)
+    elif found.coach_id == current_user.id:
+        back = url_for(".client", application_id=found.id)
+    else:
+        back = url_for(".review", application_id=found.id)
+    return waiting_page(
+        snapshot_state(snapshot), download_url=url_for(".attached_plan", application_id=found.id),
+        status_url=url_for(".attached_plan_status", application_id=found.id),
+        back_url=back, back_text="Go back to the application", own=own)
+
+
+@bp.get("/applications/<id:application_id>/plan/status")
+@roles_required(Role.TRAINEE, Role.COACH, Role.COORDINATOR)
+def attached_plan_status(application_id: int) -> Response:
+    _found, snapshot = _attached_snapshot(application_id)
+    return status_answer(snapshot_state(snapshot))
 
 
 @bp.get("/applications/<id:application_id>/appointments/<id:appointment_id>.ics")

@@ -24,7 +24,8 @@ from huey import Huey, crontab
 from huey.storage import RedisStorage, SqliteStorage
 from redis import ConnectionPool
 
-TASK_MODULES = ("careers_app.outbox.tasks", "careers_app.reminders.tasks")
+TASK_MODULES = ("careers_app.outbox.tasks", "careers_app.reminders.tasks",
+                "careers_app.plans.pdf_tasks")
 HEARTBEAT_KEY = "careers:worker-heartbeat"
 
 huey = Huey("careers", immediate=True, storage_class=SqliteStorage, filename=":memory:")

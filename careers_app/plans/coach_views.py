@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from careers_app.clock import uk_today
 from careers_app.forms import rerender_on_csrf_failure
-from careers_app.plans import bp, service, sharing
+from careers_app.plans import bp, rendering, service, sharing, waiting
 from careers_app.plans.document import COMMENT_SECTIONS
 from careers_app.plans.downloads import attachment
 from careers_app.plans.forms import CommentForm
@@ -61,10 +61,42 @@ def shared_plan(share_id: int) -> str | Response:
 @bp.get("/shared-with-me/<id:share_id>/pdf")
 @roles_required(Role.COACH)
 def shared_pdf(share_id: int) -> Response:
+    """The snapshot's PDF, or the owner's live plan's; made by a job when it is not yet
+    (a fresh render of a live plan counts against the coach's own hourly limit)."""
     share = _share(share_id)
     if share.mode == ShareMode.SNAPSHOT and share.snapshot is not None:
-        pdf = share.snapshot.pdf
+        outcome = rendering.snapshot_download(share.snapshot)
     else:
-        pdf, _document = service.plan_pdf(share.owner, current_app.extensions["modules"])
+        outcome = rendering.live_plan_download(share.owner, current_user.id,
+                                               current_app.extensions["modules"])
+    if outcome.retry_after:
+        return waiting.too_many_renders(outcome.retry_after,
+                                        url_for(".shared_plan", share_id=share.id),
+                                        "Go back to the plan")
+    if outcome.pdf is None:
+        return redirect(url_for(".shared_pdf_preparing", share_id=share.id), 303)
     sharing.record_share_view(share, current_user.id, "share_pdf_downloaded")
-    return attachment(pdf, share.owner.full_name, "action-plan", "pdf")
+    return attachment(outcome.pdf, share.owner.full_name, "action-plan", "pdf")
+
+
+def _share_pdf_state(share: PlanShare) -> waiting.PdfState:
+    if share.mode == ShareMode.SNAPSHOT and share.snapshot is not None:
+        return waiting.snapshot_state(share.snapshot)
+    return waiting.live_plan_state(share.owner, current_app.extensions["modules"])
+
+
+@bp.get("/shared-with-me/<id:share_id>/pdf/preparing")
+@roles_required(Role.COACH)
+def shared_pdf_preparing(share_id: int) -> str:
+    share = _share(share_id)
+    return waiting.waiting_page(
+        _share_pdf_state(share), download_url=url_for(".shared_pdf", share_id=share.id),
+        status_url=url_for(".shared_pdf_status", share_id=share.id),
+        back_url=url_for(".shared_plan", share_id=share.id), back_text="Go back to the plan",
+        own=False)
+
+
+@bp.get("/shared-with-me/<id:share_id>/pdf/status")
+@roles_required(Role.COACH)
+def shared_pdf_status(share_id: int) -> Response:
+    return waiting.status_answer(_share_pdf_state(_share(share_id)))

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careers_app.accounts.models import User
@@ -64,8 +64,39 @@ class PlanSnapshot(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reason: Mapped[str] = mapped_column(String(20))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    sha256: Mapped[str] = mapped_column(String(64))
+    # Empty until the render job has made the PDF from ``content`` (careers_app/plans/
+    # rendering.py); the content itself is frozen at once.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class RenderStatus(enum.StrEnum):
+    QUEUED = "queued"        # waiting for a worker (or for its next attempt)
+    RENDERING = "rendering"  # a worker's child process is making it
+    READY = "ready"
+    FAILED = "failed"        # no more attempts: listed for coordinators
+
+
+class PdfRender(db.Model):
+    """One PDF being made: a person's live plan with a given content hash, or a snapshot.
+
+    ``key`` says which ("plan:<user id>:<hash>" or "snapshot:<id>"), so asking twice for
+    the same PDF finds the one row. Only the kind of a failure is kept, never the text.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    snapshot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_snapshot.id", ondelete="CASCADE"), index=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[RenderStatus] = mapped_column(String(10), default=RenderStatus.QUEUED,
+                                                 index=True)
+    failure: Mapped[str] = mapped_column(String(20), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PlanShare(db.Model):

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy import func, select
 
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS, REGIONS, TRAINING_STAGES
@@ -15,7 +15,8 @@ from careers_app.clock import uk_today
 from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
 from careers_app.extensions import db
-from careers_app.pdf import PRINT_TEMPLATES_DIGEST, render_pdf
+from careers_app.pdf import PRINT_TEMPLATES_DIGEST
+from careers_app.pdf_child import render_isolated
 from careers_app.plans.document import (
     Owner,
     WorksheetAction,
@@ -66,7 +67,7 @@ def find_plan(user_id: int) -> ActionPlan | None:
     ).scalar_one_or_none()
 
 
-def _plan_for_update(user_id: int) -> ActionPlan:
+def plan_for_update(user_id: int) -> ActionPlan:
     """The plan row, created if needed; two first requests at once both get the one row."""
     db.session.execute(
         insert_ignoring_conflicts(ActionPlan)
@@ -126,11 +127,19 @@ def assemble(user: User, registry: ModuleRegistry, today: dt.date | None = None)
     return AssembledPlan(document, tracked, untracked)
 
 
+def _changed(user_id: int) -> None:
+    """After a commit that changed the plan's content: make its PDF once it is quiet."""
+    from careers_app.plans.pdf_tasks import render_soon
+
+    render_soon(user_id, float(current_app.config["PDF_PRERENDER_DELAY"]))
+
+
 def save_summary(user_id: int, summary: str) -> None:
-    plan = _plan_for_update(user_id)
+    plan = plan_for_update(user_id)
     plan.summary = summary
     plan.updated_at = utcnow()
     db.session.commit()
+    _changed(user_id)
 
 
 # -- actions ------------------------------------------------------------------------
@@ -154,6 +163,7 @@ def add_action(user_id: int, draft: ActionDraft) -> PlanAction:
                         target_date=draft.target_date, status=draft.status)
     db.session.add(action)
     db.session.commit()
+    _changed(user_id)
     return action
 
 
@@ -162,11 +172,14 @@ def update_action(action: PlanAction, draft: ActionDraft) -> None:
     action.target_date, action.status = draft.target_date, draft.status
     action.updated_at = utcnow()
     db.session.commit()
+    _changed(action.user_id)
 
 
 def delete_action(action: PlanAction) -> None:
+    user_id = action.user_id
     db.session.delete(action)
     db.session.commit()
+    _changed(user_id)
 
 
 def move_action(user_id: int, action: PlanAction, offset: int) -> bool:
@@ -180,6 +193,7 @@ def move_action(user_id: int, action: PlanAction, offset: int) -> bool:
     for position, item in enumerate(actions, start=1):
         item.position = position
     db.session.commit()
+    _changed(user_id)
     return True
 
 
@@ -194,6 +208,8 @@ def track_worksheet_actions(user: User, registry: ModuleRegistry) -> int:
             status=ActionStatus.NOT_STARTED, source_key=row.source_key,
         ))
     db.session.commit()
+    if plan.untracked:
+        _changed(user.id)
     return len(plan.untracked)
 
 
@@ -220,25 +236,14 @@ def due_actions(user: User, registry: ModuleRegistry, today: dt.date) -> list[Du
 
 # -- the PDF ------------------------------------------------------------------------
 
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """PDF bytes for ``html``, made in a child process with the configured time and
+    memory limits (raises careers_app.pdf_child.RenderFailed). Call it from a job."""
+    config = current_app.config
+    return render_isolated(html, float(config["PDF_RENDER_SECONDS"]),
+                           int(config["PDF_RENDER_MEMORY_MB"]))
+
+
 def render_plan_pdf(document: dict[str, Any]) -> bytes:
     pdf, _refused = render_pdf(render_template("pdf/plan.html", doc=document))
     return pdf
-
-
-def plan_pdf(user: User, registry: ModuleRegistry) -> tuple[bytes, dict[str, Any]]:
-    """The PDF of the live plan, rendered again only when its content has changed."""
-    plan = assemble(user, registry)
-    digest = plan.hash
-    cached = db.session.execute(
-        select(ActionPlan.pdf).where(ActionPlan.user_id == user.id,
-                                     ActionPlan.pdf_hash == digest)
-    ).scalar_one_or_none()
-    if cached is not None:
-        return cached, plan.document
-    # End the read transaction before the slow part, so no lock is held while rendering.
-    db.session.commit()
-    pdf = render_plan_pdf(plan.document)
-    stored = _plan_for_update(user.id)
-    stored.pdf_hash, stored.pdf = digest, pdf
-    db.session.commit()
-    return pdf, plan.document

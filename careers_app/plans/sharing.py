@@ -22,7 +22,8 @@ from careers_app.links import external_url
 from careers_app.logs import log_event
 from careers_app.mail import send_email
 from careers_app.plans.models import PlanComment, PlanShare, PlanSnapshot, ShareMode
-from careers_app.plans.service import plan_pdf
+from careers_app.plans.rendering import cached_plan_pdf, render_snapshot_soon
+from careers_app.plans.service import assemble
 from careers_app.security import Role
 
 DEFAULT_SHARE_DAYS = 30
@@ -35,10 +36,14 @@ class CoachNotFound(LookupError):
 
 
 def take_snapshot(user: User, registry: ModuleRegistry, reason: str) -> PlanSnapshot:
-    """Freeze the plan as it is now: its content, its PDF and the PDF's SHA-256."""
-    pdf, document = plan_pdf(user, registry)
-    snapshot = PlanSnapshot(user_id=user.id, reason=reason, content=document, pdf=pdf,
-                            sha256=hashlib.sha256(pdf).hexdigest(), created_at=utcnow())
+    """Freeze the plan's content as it is now, with its PDF and the PDF's SHA-256 when
+    that content's PDF is already made. Otherwise, once the caller has committed, call
+    ``rendering.render_snapshot_soon`` and a job makes the PDF from the frozen content."""
+    plan = assemble(user, registry)
+    pdf = cached_plan_pdf(user.id, plan.hash)
+    snapshot = PlanSnapshot(user_id=user.id, reason=reason, content=plan.document, pdf=pdf,
+                            sha256=hashlib.sha256(pdf).hexdigest() if pdf else None,
+                            created_at=utcnow())
     db.session.add(snapshot)
     db.session.flush()
     record(user.id, "snapshot_taken", "plan_snapshot", snapshot.id, user.id)
@@ -74,6 +79,8 @@ def create_share(owner: User, coach: User, mode: ShareMode, expires_on: dt.date,
     record(owner.id, "share_created", "plan_share", share.id, owner.id)
     db.session.commit()
     log_event("share_created", share_id=share.id, coach_id=coach.id, mode=mode)
+    if snapshot is not None and snapshot.pdf is None:
+        render_snapshot_soon(snapshot.id)
     return share
 
 

@@ -12,7 +12,7 @@ from careers_app.clock import uk_today
 from careers_app.content.loader import ModuleRegistry
 from careers_app.extensions import limiter
 from careers_app.forms import BaseForm, rerender_on_csrf_failure
-from careers_app.plans import bp, service, sharing
+from careers_app.plans import bp, rendering, service, sharing, waiting
 from careers_app.plans.calendar import actions_calendar
 from careers_app.plans.document import COMMENT_SECTIONS, is_blank
 from careers_app.plans.downloads import attachment
@@ -136,8 +136,30 @@ def track_actions() -> Response:
 @roles_required(Role.TRAINEE)
 @limiter.limit("30 per minute", key_func=_per_user)
 def pdf() -> Response:
-    document_pdf, _document = service.plan_pdf(current_user, _registry())
-    return attachment(document_pdf, current_user.full_name, "action-plan", "pdf")
+    """The PDF at once when made for the plan as it is; otherwise a job makes it and the
+    person waits on a page that follows it."""
+    outcome = rendering.live_plan_download(current_user, current_user.id, _registry())
+    if outcome.pdf is not None:
+        return attachment(outcome.pdf, current_user.full_name, "action-plan", "pdf")
+    if outcome.retry_after:
+        return waiting.too_many_renders(outcome.retry_after, url_for(".index"),
+                                        "Go back to your plan")
+    return redirect(url_for(".pdf_preparing"), 303)
+
+
+@bp.get("/plan/pdf/preparing")
+@roles_required(Role.TRAINEE)
+def pdf_preparing() -> str:
+    return waiting.waiting_page(
+        waiting.live_plan_state(current_user, _registry()), download_url=url_for(".pdf"),
+        status_url=url_for(".pdf_status"), back_url=url_for(".index"),
+        back_text="Go back to your plan", own=True)
+
+
+@bp.get("/plan/pdf/status")
+@roles_required(Role.TRAINEE)
+def pdf_status() -> Response:
+    return waiting.status_answer(waiting.live_plan_state(current_user, _registry()))
 
 
 @bp.get("/plan/actions.ics")

@@ -19,6 +19,7 @@ from careers_app.content.fields import clean_step
 from careers_app.content.schema import Module, Step
 from careers_app.db import utcnow
 from careers_app.extensions import db
+from careers_app.worksheets.events import answers_saved
 from careers_app.worksheets.models import ModuleProgress, StepAnswer, StepRevision
 
 REVISIONS_KEPT = 50
@@ -154,6 +155,7 @@ def save_step(
     _keep_revision(answer_id, new_version, merged, now, conflict=False)
     _recount_progress(user_id, module)
     db.session.commit()
+    answers_saved.send(module, user_id=user_id, step=step)
     return SaveOutcome("saved", version=new_version, saved_at=now, answers=merged,
                        errors=draft.errors, incomplete=incomplete)
 

@@ -1,0 +1,306 @@
+"""Plan PDFs made by a job, never inside a request.
+
+A download finds the PDF ready (the live plan's cache, ``ActionPlan.pdf`` under the
+hash of its content; a snapshot's own ``pdf``) and gets it at once, or asks for a
+render and is sent to a page that follows it. Each render has a row (``PdfRender``):
+queued, rendering, ready or failed, with the kind of failure only. The job renders in
+a child process with a time and a memory limit (careers_app/pdf_child.py), so a plan
+too long to render costs the worker one child and no more.
+
+A changed plan is rendered ahead of any download, a little after the last change
+(``render_soon``), so a burst of autosaves gives one render and the download is usually
+ready when the person asks. Fresh renders a person asks for are limited per hour in
+the shared throttling store; a PDF already made is served without counting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, or_, select, update
+
+from careers_app.accounts.models import User
+from careers_app.content.loader import ModuleRegistry
+from careers_app.db import utcnow
+from careers_app.extensions import db
+from careers_app.pdf_child import RenderFailed
+from careers_app.plans import service
+from careers_app.plans.models import ActionPlan, PdfRender, PlanSnapshot
+from careers_app.plans.models import RenderStatus as S
+from careers_app.throttling import Rule, throttle
+from careers_app.worksheets.service import insert_ignoring_conflicts
+
+log = logging.getLogger(__name__)
+
+# Worth another try: a timeout may have met a busy machine, a crash a passing fault.
+# The same content would run out of memory again.
+RETRYABLE = frozenset({"timeout", "crashed"})
+# Not the content's fault: the next request starts a new render at once.
+TRANSIENT = frozenset({"queue"})
+# A queued render no worker has taken in this long lost its job (the queue was emptied).
+STALE_QUEUED = dt.timedelta(minutes=10)
+# A failed render of the same content is tried again when asked after this long.
+FAILED_RETRY_AFTER = dt.timedelta(hours=1)
+# A render claimed this long after its deadline has lost its worker.
+LEASE_MARGIN = dt.timedelta(seconds=30)
+
+
+def plan_key(user_id: int, digest: str) -> str:
+    return f"plan:{user_id}:{digest}"
+
+
+def snapshot_key(snapshot_id: int) -> str:
+    return f"snapshot:{snapshot_id}"
+
+
+def fresh_renders_rule() -> Rule:
+    return Rule("pdf-render", f"{current_app.config['PDF_RENDERS_PER_HOUR']} per hour")
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a download gets: the PDF, else the render to wait for, else a refusal."""
+
+    pdf: bytes | None = None
+    render: PdfRender | None = None
+    retry_after: int = 0
+
+
+# -- rows -----------------------------------------------------------------------------
+
+def find_render(key: str) -> PdfRender | None:
+    return db.session.execute(select(PdfRender).where(PdfRender.key == key)).scalar_one_or_none()
+
+
+def _row(key: str, user_id: int, *, digest: str | None = None,
+         snapshot_id: int | None = None) -> PdfRender:
+    """The render row for ``key``, created queued if absent (two at once make one)."""
+    db.session.execute(
+        insert_ignoring_conflicts(PdfRender)
+        .values(key=key, user_id=user_id, snapshot_id=snapshot_id, content_hash=digest,
+                status=S.QUEUED, failure="", attempts=0, requested_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    render = find_render(key)
+    assert render is not None
+    return render
+
+
+def needs_job(render: PdfRender, now: dt.datetime) -> bool:
+    """Whether no job will finish this render: it must be asked for again."""
+    seconds = float(current_app.config["PDF_RENDER_SECONDS"])
+    if render.status == S.QUEUED:
+        return render.requested_at < now - STALE_QUEUED
+    if render.status == S.RENDERING:
+        lease = dt.timedelta(seconds=seconds) + LEASE_MARGIN
+        return render.started_at is None or render.started_at < now - lease
+    if render.status == S.FAILED:
+        return (render.failure in TRANSIENT or render.finished_at is None
+                or render.finished_at < now - FAILED_RETRY_AFTER)
+    return True  # ready, yet the PDF is not where it was kept (the cache moved on)
+
+
+def _requeue(render: PdfRender) -> None:
+    render.status, render.failure, render.attempts = S.QUEUED, "", 0
+    render.requested_at, render.started_at, render.finished_at = utcnow(), None, None
+
+
+def _enqueue(render: PdfRender, job: Any, argument: int) -> None:
+    """Start the job for a committed queued row; a queue that cannot be reached fails
+    the row at once (kind ``queue``), so nobody waits for a job that does not exist."""
+    try:
+        job(argument)
+    except Exception as exc:  # noqa: BLE001 (any queue failure is reported the same way)
+        db.session.rollback()
+        log.warning("pdf render not enqueued: render id %s, %s", render.id,
+                    type(exc).__name__)
+        db.session.execute(update(PdfRender).where(PdfRender.id == render.id)
+                           .values(status=S.FAILED, failure="queue", finished_at=utcnow()))
+        db.session.commit()
+
+
+# -- downloads ------------------------------------------------------------------------
+
+def cached_plan_pdf(user_id: int, digest: str) -> bytes | None:
+    return db.session.execute(
+        select(ActionPlan.pdf).where(ActionPlan.user_id == user_id, ActionPlan.pdf_hash == digest)
+    ).scalar_one_or_none()
+
+
+def live_plan_download(owner: User, requester_id: int, registry: ModuleRegistry) -> Download:
+    """The live plan's PDF if made for its current content; else its render (asked for
+    now if no job is on it, counting against ``requester_id``'s hourly limit)."""
+    from careers_app.plans.pdf_tasks import render_plan_job
+
+    digest = service.assemble(owner, registry).hash
+    cached = cached_plan_pdf(owner.id, digest)
+    if cached is not None:
+        return Download(pdf=cached)
+    key = plan_key(owner.id, digest)
+    render = find_render(key)
+    if render is not None and not needs_job(render, utcnow()):
+        return Download(render=render)
+    reservation = throttle().reserve((fresh_renders_rule(), str(requester_id)))
+    if not reservation.allowed:
+        db.session.rollback()
+        return Download(retry_after=reservation.retry_after)
+    render = _row(key, owner.id, digest=digest)
+    _requeue(render)
+    db.session.commit()
+    _enqueue(render, render_plan_job, owner.id)  # in immediate mode it has run by now
+    cached = cached_plan_pdf(owner.id, digest)
+    if cached is not None:
+        return Download(pdf=cached)
+    return Download(render=find_render(key))
+
+
+def snapshot_download(snapshot: PlanSnapshot) -> Download:
+    """A snapshot's PDF, or its render (asked for again if no job is on it)."""
+    if snapshot.pdf is not None:
+        return Download(pdf=snapshot.pdf)
+    key = snapshot_key(snapshot.id)
+    render = find_render(key)
+    if render is None or needs_job(render, utcnow()):
+        render = _row(key, snapshot.user_id, snapshot_id=snapshot.id)
+        _requeue(render)
+        db.session.commit()
+        render_snapshot_soon(snapshot.id, render)
+        db.session.refresh(snapshot)
+        if snapshot.pdf is not None:
+            return Download(pdf=snapshot.pdf)
+        render = find_render(key)
+    return Download(render=render)
+
+
+def render_snapshot_soon(snapshot_id: int, render: PdfRender | None = None) -> None:
+    """After the commit that took the snapshot: have a job make its PDF."""
+    from careers_app.plans.pdf_tasks import render_snapshot_job
+
+    if render is None:
+        snapshot = db.session.get(PlanSnapshot, snapshot_id)
+        if snapshot is None or snapshot.pdf is not None:
+            return
+        render = _row(snapshot_key(snapshot_id), snapshot.user_id, snapshot_id=snapshot_id)
+        db.session.commit()
+    _enqueue(render, render_snapshot_job, snapshot_id)
+
+
+# -- the jobs' work -------------------------------------------------------------------
+
+def _claim(render_id: int, now: dt.datetime) -> bool:
+    """Take the render for this worker: queued, or claimed by a worker long gone."""
+    lease = dt.timedelta(seconds=float(current_app.config["PDF_RENDER_SECONDS"])) + LEASE_MARGIN
+    claimed = db.session.execute(
+        update(PdfRender)
+        .where(PdfRender.id == render_id, or_(
+            PdfRender.status == S.QUEUED,
+            (PdfRender.status == S.RENDERING) & (PdfRender.started_at < now - lease)))
+        .values(status=S.RENDERING, attempts=PdfRender.attempts + 1, started_at=now,
+                failure="")
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.commit()
+    return claimed
+
+
+def _failed(render_id: int, kind: str) -> float | None:
+    """Record the kind of failure; the seconds before another attempt, or None."""
+    config = current_app.config
+    render = db.session.get(PdfRender, render_id)
+    assert render is not None
+    again = kind in RETRYABLE and render.attempts < config["PDF_RENDER_ATTEMPTS"]
+    render.failure = kind
+    render.status = S.QUEUED if again else S.FAILED
+    render.finished_at = None if again else utcnow()
+    db.session.commit()
+    log.warning("pdf render failed: render id %s, %s, attempt %s%s", render_id, kind,
+                render.attempts, ", will try again" if again else "")
+    return float(config["PDF_RETRY_DELAY"]) if again else None
+
+
+def _ready(render_id: int) -> None:
+    db.session.execute(update(PdfRender).where(PdfRender.id == render_id)
+                       .values(status=S.READY, failure="", finished_at=utcnow())
+                       .execution_options(synchronize_session=False))
+
+
+def make_live_plan_pdf(user_id: int, registry: ModuleRegistry) -> float | None:
+    """Render the person's live plan unless its current content is already cached.
+    Returns the seconds before another attempt, or None when there is nothing to do."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return None
+    plan = service.assemble(user, registry)
+    digest = plan.hash
+    stored = service.find_plan(user_id)
+    if stored is not None and stored.pdf_hash == digest:
+        existing = find_render(plan_key(user_id, digest))
+        if existing is not None and existing.status != S.READY:
+            _ready(existing.id)
+        db.session.commit()
+        return None
+    render = _row(plan_key(user_id, digest), user_id, digest=digest)
+    db.session.commit()
+    if not _claim(render.id, utcnow()):
+        return None  # another worker has it, or it is ready or failed
+    try:
+        pdf = _render(render.id, plan.document)
+    except RenderFailed as failure:
+        return _failed(render.id, failure.kind)
+    stored = service.plan_for_update(user_id)
+    stored.pdf_hash, stored.pdf = digest, pdf
+    _ready(render.id)
+    # Earlier renders of this plan that were made are of no further use.
+    db.session.execute(delete(PdfRender).where(
+        PdfRender.user_id == user_id, PdfRender.snapshot_id.is_(None),
+        PdfRender.id != render.id, PdfRender.status == S.READY))
+    db.session.commit()
+    return None
+
+
+def make_snapshot_pdf(snapshot_id: int) -> float | None:
+    """Render a snapshot's frozen content; the seconds before another attempt, or None."""
+    snapshot = db.session.get(PlanSnapshot, snapshot_id)
+    if snapshot is None or snapshot.pdf is not None:
+        return None
+    render = _row(snapshot_key(snapshot_id), snapshot.user_id, snapshot_id=snapshot_id)
+    content = snapshot.content
+    db.session.commit()
+    if not _claim(render.id, utcnow()):
+        return None
+    try:
+        pdf = _render(render.id, content)
+    except RenderFailed as failure:
+        return _failed(render.id, failure.kind)
+    db.session.execute(update(PlanSnapshot).where(PlanSnapshot.id == snapshot_id)
+                       .values(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest())
+                       .execution_options(synchronize_session=False))
+    _ready(render.id)
+    db.session.commit()
+    return None
+
+
+def _render(render_id: int, document: dict[str, Any]) -> bytes:
+    """The PDF, with no transaction open while the child works (no lock is held)."""
+    db.session.commit()
+    started = time.monotonic()
+    pdf = service.render_plan_pdf(document)
+    log.info("pdf rendered: render id %s, %.2f s, %d bytes", render_id,
+             time.monotonic() - started, len(pdf))
+    return pdf
+
+
+# -- coordinators ---------------------------------------------------------------------
+
+def failed_renders() -> list[tuple[PdfRender, User]]:
+    """Renders that used every attempt, newest first, with whose plan each was."""
+    return [(render, user) for render, user in db.session.execute(
+        select(PdfRender, User).join(User, User.id == PdfRender.user_id)
+        .where(PdfRender.status == S.FAILED).order_by(PdfRender.finished_at.desc())
+    ).all()]

@@ -1,0 +1,155 @@
+"""Plan PDFs made by a real worker process (not immediate mode), each render in a child
+process with its limits: a plan too long for the time limit fails with the clear message
+and the same worker goes on to make the next person's PDF. On SQLite with the SQLite
+queue, and with TEST_DATABASE_URL on PostgreSQL with the queue in Redis (db 12)."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from careers_app.clock import uk_today
+from careers_app.extensions import db
+from careers_app.plans.models import PdfRender
+from tests.conftest import _empty_all_tables, build_app
+from tests.e2e import long_answers
+from tests.planning import SCAN3, answer
+from tests.queue_worker import free_port, start_worker, stop, wait_for, worker_environment
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/12"
+# The longest plan the modules allow renders in 3 to 4.5 s here (33 pages); a one-answer
+# plan in 0.2 to 0.4 s. The limit sits between them with room for a busy machine.
+TIME_LIMIT = "1.5"
+
+
+@pytest.fixture
+def queue_url(database_url: str, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    if not database_url.startswith("postgresql"):
+        return f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
+    import redis
+
+    redis.Redis.from_url(REDIS_TEST_URL).flushdb()  # db 12 is this file's alone
+    return REDIS_TEST_URL
+
+
+@pytest.fixture
+def app(database_url: str, queue_url: str):  # type: ignore[no-untyped-def]
+    """The web side: it enqueues renders into the real queue and renders nothing."""
+    app = build_app(database_url, QUEUE_IMMEDIATE=False, QUEUE_URL=queue_url)
+    with app.app_context():
+        db.create_all()
+        _empty_all_tables()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_all_tables()
+
+
+@pytest.fixture
+def worker(database_url: str, queue_url: str, tmp_path):  # type: ignore[no-untyped-def]
+    """``worker(**settings)`` starts a worker process with those PDF settings."""
+    started = []
+
+    def start(**settings: str):  # type: ignore[no-untyped-def]
+        env = {**worker_environment(database_url, queue_url, free_port()),
+               "PDF_RETRY_DELAY": "0.2", "PDF_PRERENDER_DELAY": "3600", **settings}
+        process = start_worker(env, tmp_path / "worker.log")
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        stop(process)
+
+
+def fullest_plan(app, user_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Every step of every module answered at the longest its limits allow."""
+    today = uk_today()
+    for module in app.extensions["modules"]:
+        for step in module.steps:
+            answers = {spec.id: (long_answers.paragraph(spec.max_words or 200)
+                                 if spec.type == "long_text"
+                                 else long_answers.field_answer(spec, today))
+                       for spec in step.fields}
+            answer(app, user_id, module.slug, step.id, answers)
+
+
+def rows(app) -> list[PdfRender]:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        found = list(db.session.execute(select(PdfRender).order_by(PdfRender.id)).scalars())
+        for row in found:
+            db.session.expunge(row)
+        return found
+
+
+def status(client) -> str:  # type: ignore[no-untyped-def]
+    return str(client.get("/plan/pdf/status").get_json()["status"])
+
+
+def text_of(response) -> str:  # type: ignore[no-untyped-def]
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def signed_in(app, make_user, sign_in, email: str, name: str):  # type: ignore[no-untyped-def]
+    user = make_user(email, full_name=name)
+    client = app.test_client()
+    sign_in(email, test_client=client)
+    return user, client
+
+
+def test_a_plan_past_the_time_limit_fails_clearly_and_the_worker_makes_the_next_pdf(
+        app, make_user, sign_in, worker):
+    long_user, long_client = signed_in(app, make_user, sign_in, "long@example.org",
+                                       "Lee Longplan")
+    short_user, short_client = signed_in(app, make_user, sign_in, "short@example.org",
+                                         "Sam Shortplan")
+    fullest_plan(app, long_user.id)
+    answer(app, short_user.id, SCAN3, "your-decision", {"first-choice": "Renal medicine"})
+    process = worker(PDF_RENDER_SECONDS=TIME_LIMIT, PDF_RENDER_ATTEMPTS="2")
+
+    started = time.monotonic()
+    response = long_client.get("/plan/pdf")
+    assert response.status_code == 303
+    assert time.monotonic() - started < 2  # the request renders nothing itself
+    assert "Preparing your PDF" in text_of(long_client.get("/plan/pdf/preparing"))
+    wait_for(lambda: status(long_client) == "failed", 60, "the long plan's render to fail")
+    page = text_of(long_client.get("/plan/pdf/preparing"))
+    assert "Your plan is too long to turn into a PDF in one go" in page
+    assert "What you can do" in page
+    (failed,) = rows(app)
+    assert failed.failure == "timeout" and failed.attempts == 2  # tried once more, no more
+
+    assert short_client.get("/plan/pdf").status_code == 303
+    wait_for(lambda: status(short_client) == "ready", 60, "the next person's PDF")
+    download = short_client.get("/plan/pdf")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(download.data)).pages)
+    assert "Renal medicine" in text and "Sam Shortplan" in text
+    assert process.poll() is None  # the same worker, still running
+
+
+def test_a_render_past_the_memory_limit_fails_as_memory_and_the_worker_carries_on(
+        app, make_user, sign_in, worker, tmp_path):
+    long_user, long_client = signed_in(app, make_user, sign_in, "long@example.org",
+                                       "Lee Longplan")
+    fullest_plan(app, long_user.id)
+    process = worker(PDF_RENDER_MEMORY_MB="120", PDF_RENDER_ATTEMPTS="3")
+
+    assert long_client.get("/plan/pdf").status_code == 303
+    wait_for(lambda: status(long_client) == "failed", 60, "the render to fail")
+    (failed,) = rows(app)
+    assert failed.failure == "memory" and failed.attempts == 1  # not worth another try
+    assert "too long to turn into a PDF" in text_of(long_client.get("/plan/pdf/preparing"))
+    assert process.poll() is None
+    # The worker still takes jobs: the changed plan's render is taken up too.
+    answer(app, long_user.id, SCAN3, "your-decision", {"first-choice": "Renal medicine"})
+    assert long_client.get("/plan/pdf").status_code == 303
+    wait_for(lambda: status(long_client) != "queued", 60, "the worker to take the next job")
+    log = (tmp_path / "worker.log").read_text()
+    assert "Renal medicine" not in log and "Lee Longplan" not in log
+    assert "pdf render failed: render id" in log and "memory" in log
