@@ -27,6 +27,7 @@ _CONTEXT.set_forkserver_preload(["careers_app.pdf", "careers_app.pdf_child"])
 # A child that is past its deadline gets this long to go after SIGKILL before we stop
 # waiting for it (it cannot ignore SIGKILL; this only bounds a stuck kernel call).
 REAP_SECONDS = 5.0
+RENDER_NICENESS = 10
 KEPT_ENVIRONMENT = frozenset({"PATH", "HOME", "LANG", "LC_ALL", "TZ", "XDG_CACHE_HOME",
                               "FONTCONFIG_FILE", "FONTCONFIG_PATH"})
 
@@ -50,6 +51,9 @@ class RenderFailed(Exception):
 def _child(conn: Connection, memory_bytes: int) -> None:
     """In the child: limit memory, render what arrives, send back the bytes or a kind."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # Below the web workers: on a machine that also serves pages, a render takes the CPU
+    # that page requests leave, rather than slowing every page while it runs.
+    os.nice(RENDER_NICENESS)
     # The forkserver inherited the worker's environment (database URL, secret key):
     # a renderer needs none of it.
     for name in [name for name in os.environ if name not in KEPT_ENVIRONMENT]:
