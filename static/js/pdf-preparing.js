@@ -2,8 +2,9 @@
 // about once a second, shows it in the progress bar and the status line (a polite live
 // region), and goes to data-pdf-download-url once, when the PDF is ready (the file
 // downloads and this page stays). A failure, or a session that ended, reloads the page,
-// whose server-made text says what happened and what to do. Without JavaScript the page
-// offers a button to check again instead.
+// whose server-made text says what happened and what to do. A page that was already
+// ready when it was made goes to the download by its own <meta> refresh, with or
+// without JavaScript; without JavaScript the waiting page offers a button to check again.
 const POLL_MS = 1000;
 const OFFLINE_POLL_MS = 3000;
 
@@ -42,6 +43,7 @@ if (root) {
     else window.setTimeout(poll, POLL_MS);
   }
 
-  if (root.dataset.pdfStatus === "ready" || root.dataset.pdfStatus === "start") download();
-  else window.setTimeout(poll, POLL_MS);
+  if (root.dataset.pdfStatus !== "ready" && root.dataset.pdfStatus !== "start") {
+    window.setTimeout(poll, POLL_MS);
+  }
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Download, Page, expect
 
 Fixture = Callable[..., Any]
 
@@ -22,3 +22,15 @@ def sign_in(page: Page, navigates: Fixture, account: Any) -> None:
 def sign_out(page: Page, navigates: Fixture) -> None:
     with navigates(page):
         page.get_by_role("banner").get_by_role("button", name="Sign out").click()
+
+
+def download_pdf(page: Page, link: Any, assert_accessible: Fixture) -> Download:
+    """Click a link to a PDF and wait for the file. When the PDF is made already it
+    downloads at once. When a worker has still to make it (the production-shaped stack),
+    the "Preparing your PDF" page comes first and starts the download by itself; that
+    page is then checked with axe, as it was when the file arrived."""
+    with page.expect_download(timeout=60_000) as download_info:
+        link.click()
+    if "/preparing" in page.url:
+        assert_accessible(page)
+    return download_info.value

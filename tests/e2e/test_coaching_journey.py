@@ -30,7 +30,7 @@ from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.security import Role
 from careers_app.worksheets import service
-from tests.e2e.journeys import sign_in, sign_out
+from tests.e2e.journeys import download_pdf, sign_in, sign_out
 
 Fixture = Callable[..., Any]
 
@@ -124,7 +124,7 @@ def open_from_header(page: Page, navigates: Fixture, name: str) -> None:
 
 def test_apply_allocate_book_cancel_late_and_have_it_given_back(
     page: Page, navigates: Fixture, create_account: Fixture, live_app: Any,
-    save_screenshot: Fixture, tmp_path: Path,
+    save_screenshot: Fixture, tmp_path: Path, assert_accessible: Fixture,
 ) -> None:
     trainee = create_account(full_name="Alex Trainee")
     coordinator = create_account(full_name="Chris Coordinator", roles=(Role.COORDINATOR,))
@@ -197,8 +197,10 @@ def test_apply_allocate_book_cancel_late_and_have_it_given_back(
     expect(page).to_have_url(f"/coaching/queue/{application_id}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Application from Alex Trainee")
     expect(summary_value(page, "Wants from coaching")).to_have_text(HOPES)
-    pdf = download(page, main.get_by_role("link", name="Download the attached plan (PDF)"),
-                   tmp_path, "attached-plan.pdf")
+    pdf_path = tmp_path / "attached-plan.pdf"
+    download_pdf(page, main.get_by_role("link", name="Download the attached plan (PDF)"),
+                 assert_accessible).save_as(pdf_path)
+    pdf = pdf_path.read_bytes()
     assert pdf.startswith(b"%PDF"), pdf[:20]
     text = " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages)
     assert ACTION in " ".join(text.split()), text[:2000]

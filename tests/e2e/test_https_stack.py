@@ -156,11 +156,22 @@ def test_three_pdf_downloads_at_once_all_arrive(
     cookies = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
     opener = https_opener(prod_stack)
 
-    def download(_: int) -> tuple[int, bytes]:
-        request = urllib.request.Request(prod_stack.url + "/plan/pdf",
-                                         headers={"Cookie": cookies})
+    def fetch(path: str) -> tuple[int, str, bytes]:
+        request = urllib.request.Request(prod_stack.url + path, headers={"Cookie": cookies})
         with opener.open(request, timeout=60) as answer:
-            return answer.status, answer.read()
+            return answer.status, answer.headers.get_content_type(), answer.read()
+
+    def download(_: int) -> tuple[int, bytes]:
+        # The worker makes the PDF: a request before it is ready is sent on to the
+        # "Preparing your PDF" page, whose status URL says when to ask again.
+        deadline = time.monotonic() + 60
+        status, kind, body = fetch("/plan/pdf")
+        while kind != "application/pdf":
+            assert time.monotonic() < deadline, "no PDF within 60 s"
+            time.sleep(0.3)
+            if json.loads(fetch("/plan/pdf/status")[2])["status"] == "ready":
+                status, kind, body = fetch("/plan/pdf")
+        return status, body
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(download, range(3)))

@@ -27,7 +27,7 @@ from careers_app.accounts.models import User
 from careers_app.extensions import db
 from careers_app.security import Role
 from careers_app.worksheets import service
-from tests.e2e.journeys import sign_in, sign_out
+from tests.e2e.journeys import download_pdf, sign_in, sign_out
 
 Fixture = Callable[..., Any]
 
@@ -175,7 +175,7 @@ def save_pdf_page_image(pdf_path: Path, name: str) -> None:
 
 def test_plan_from_answers_to_pdf_share_and_a_coachs_comment(
     page: Page, navigates: Fixture, create_account: Fixture, live_app: Any,
-    save_screenshot: Fixture, tmp_path: Path,
+    save_screenshot: Fixture, tmp_path: Path, assert_accessible: Fixture,
 ) -> None:
     trainee = create_account(full_name="Alex Trainee")
     coach = create_account(full_name="Sam Coach", roles=(Role.COACH,))
@@ -216,9 +216,8 @@ def test_plan_from_answers_to_pdf_share_and_a_coachs_comment(
     expect(main.get_by_text(SELF_SUMMARY)).to_be_visible()
 
     # The PDF: a real PDF with the action in its text.
-    with page.expect_download() as download_info:
-        main.get_by_role("link", name="Download your plan as a PDF").click()
-    download = download_info.value
+    download = download_pdf(page, main.get_by_role("link", name="Download your plan as a PDF"),
+                            assert_accessible)
     pdf_path = tmp_path / "plan.pdf"
     download.save_as(pdf_path)
     assert download.suggested_filename.endswith(".pdf"), download.suggested_filename
