@@ -85,9 +85,10 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = build_app(database_url)
+@contextlib.contextmanager
+def fresh_app(database_url: str, **settings: object) -> Iterator[Flask]:
+    """An app with these settings on empty tables, emptied again afterwards."""
+    app = build_app(database_url, **settings)
     with app.app_context():
         db.create_all()
         _empty_all_tables()
@@ -95,6 +96,12 @@ def app(database_url: str) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         _empty_all_tables()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    with fresh_app(database_url) as app:
+        yield app
 
 
 @pytest.fixture

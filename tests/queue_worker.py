@@ -55,6 +55,18 @@ def start_sink(port: int) -> tuple[Sink, Controller]:
     return sink, controller
 
 
+def empty_queue(database_url: str, folder: Path, redis_url: str) -> str:
+    """Where the web side and a worker share jobs: a SQLite file beside a SQLite
+    database; beside PostgreSQL, ``redis_url`` emptied first (each test file that runs
+    workers has a Redis database number of its own)."""
+    if not database_url.startswith("postgresql"):
+        return f"sqlite:///{folder / 'jobs.sqlite3'}"
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    return redis_url
+
+
 def worker_environment(database_url: str, queue_url: str, smtp_port: int) -> dict[str, str]:
     return {
         **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TZ"}},

@@ -25,7 +25,7 @@ from careers_app.plans import service
 from careers_app.plans.models import PdfRender, PlanShare
 from careers_app.security import Role
 from tests.coaching_steps import APPLICATION, only_application
-from tests.conftest import _empty_all_tables, build_app
+from tests.conftest import fresh_app
 from tests.planning import SCAN1, typical_plan
 
 SECRET_TEXT = "Only-mine-7781 reflections"
@@ -42,16 +42,10 @@ def pdf_text(data: bytes) -> str:
 @pytest.fixture
 def app(database_url: str, tmp_path):  # type: ignore[no-untyped-def]
     """Jobs wait in a real queue (a SQLite file) until a test runs them."""
-    app = build_app(database_url, QUEUE_IMMEDIATE=False,
-                    QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
-                    PDF_PRERENDER_DELAY=0.4, PDF_RETRY_DELAY=0.1)
-    with app.app_context():
-        db.create_all()
-        _empty_all_tables()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        _empty_all_tables()
+    with fresh_app(database_url, QUEUE_IMMEDIATE=False,
+                   QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+                   PDF_PRERENDER_DELAY=0.4, PDF_RETRY_DELAY=0.1) as app:
+        yield app
 
 
 def run_jobs(app) -> int:

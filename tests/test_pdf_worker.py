@@ -16,10 +16,17 @@ from sqlalchemy import select
 from careers_app.clock import uk_today
 from careers_app.extensions import db
 from careers_app.plans.models import PdfRender
-from tests.conftest import _empty_all_tables, build_app
+from tests.conftest import fresh_app
 from tests.e2e import long_answers
 from tests.planning import SCAN3, answer
-from tests.queue_worker import free_port, start_worker, stop, wait_for, worker_environment
+from tests.queue_worker import (
+    empty_queue,
+    free_port,
+    start_worker,
+    stop,
+    wait_for,
+    worker_environment,
+)
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/12"
 # The longest plan the modules allow renders in 3 to 4.5 s here (33 pages); a one-answer
@@ -29,25 +36,14 @@ TIME_LIMIT = "1.5"
 
 @pytest.fixture
 def queue_url(database_url: str, tmp_path) -> str:  # type: ignore[no-untyped-def]
-    if not database_url.startswith("postgresql"):
-        return f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
-    import redis
-
-    redis.Redis.from_url(REDIS_TEST_URL).flushdb()  # db 12 is this file's alone
-    return REDIS_TEST_URL
+    return empty_queue(database_url, tmp_path, REDIS_TEST_URL)
 
 
 @pytest.fixture
 def app(database_url: str, queue_url: str):  # type: ignore[no-untyped-def]
     """The web side: it enqueues renders into the real queue and renders nothing."""
-    app = build_app(database_url, QUEUE_IMMEDIATE=False, QUEUE_URL=queue_url)
-    with app.app_context():
-        db.create_all()
-        _empty_all_tables()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        _empty_all_tables()
+    with fresh_app(database_url, QUEUE_IMMEDIATE=False, QUEUE_URL=queue_url) as app:
+        yield app
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from careers_app.extensions import db
 from careers_app.outbox.models import OutboxEmail
 from careers_app.security import Role
 from tests.coaching_steps import apply, only_application
-from tests.conftest import _empty_all_tables, build_app
+from tests.conftest import fresh_app
 from tests.queue_worker import (
+    empty_queue,
     free_port,
     kill,
     start_sink,
@@ -29,12 +30,7 @@ ALLOCATED = "A careers coach has been allocated to you"
 
 @pytest.fixture
 def queue_url(database_url: str, tmp_path) -> str:  # type: ignore[no-untyped-def]
-    if not database_url.startswith("postgresql"):
-        return f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
-    import redis
-
-    redis.Redis.from_url(REDIS_TEST_URL).flushdb()  # db 9 is this suite's alone
-    return REDIS_TEST_URL
+    return empty_queue(database_url, tmp_path, REDIS_TEST_URL)
 
 
 @pytest.fixture
@@ -45,16 +41,10 @@ def smtp_port() -> int:
 @pytest.fixture
 def app(database_url: str, queue_url: str, smtp_port: int):  # type: ignore[no-untyped-def]
     """The web side: enqueues into the real queue, and sends nothing itself."""
-    app = build_app(database_url, QUEUE_IMMEDIATE=False, QUEUE_URL=queue_url,
-                    MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port,
-                    MAIL_USE_TLS=False)
-    with app.app_context():
-        db.create_all()
-        _empty_all_tables()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        _empty_all_tables()
+    with fresh_app(database_url, QUEUE_IMMEDIATE=False, QUEUE_URL=queue_url,
+                   MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port,
+                   MAIL_USE_TLS=False) as app:
+        yield app
 
 
 @pytest.fixture
