@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable
 from email.message import EmailMessage
 
@@ -73,3 +74,29 @@ def opt_outs(app) -> set[tuple[int, str]]:
     with app.app_context():
         return {(row.user_id, row.kind) for row in db.session.execute(
             select(ReminderOptOut)).scalars()}
+
+
+def run_twice_at_once(app, reminders, now: dt.datetime, monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """``reminders.run(now)`` in two threads that both find what is due before either
+    writes (as two workers at the same moment would); what each run wrote."""
+    both_looked = threading.Barrier(2, timeout=10)
+    real_due = reminders.due
+
+    def due_then_wait(*args):  # type: ignore[no-untyped-def]
+        found = real_due(*args)
+        both_looked.wait()
+        return found
+
+    monkeypatch.setattr(reminders, "due", due_then_wait)
+    written: list[int] = []
+
+    def worker() -> None:
+        with app.app_context():
+            written.append(reminders.run(now))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return written

@@ -4,7 +4,6 @@ get one reminder in their own words, with the calendar file; once per start time
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from icalendar import Calendar
@@ -20,7 +19,7 @@ from careers_app.extensions import db
 from careers_app.mail import outbox
 from careers_app.reminders import appointments
 from careers_app.security import Role
-from tests.reminder_steps import UTC, body, by_recipient, opt_out, uk, walk
+from tests.reminder_steps import UTC, body, by_recipient, opt_out, run_twice_at_once, uk, walk
 
 VIDEO = "https://video.example.org/room?id=7&pin=1234"
 # (walk start, the appointment in UK time, the UTC instant of 08:00 UK the day before)
@@ -127,26 +126,8 @@ def test_two_workers_at_the_same_moment_write_each_reminder_once(app, make_user,
     trainee = make_user("t@example.org", full_name="Alex Trainee")
     coach = make_user("coach@example.org", full_name="Sam Coach", roles=(Role.COACH,))
     booked(app, trainee, coach, uk(2026, 11, 10, 10))
-    both_looked = threading.Barrier(2, timeout=10)
-    real_due = appointments.due
-
-    def due_then_wait(now):
-        found = real_due(now)
-        both_looked.wait()
-        return found
-
-    monkeypatch.setattr(appointments, "due", due_then_wait)
-    written: list[int] = []
-
-    def worker() -> None:
-        with app.app_context():
-            written.append(appointments.run(dt.datetime(2026, 11, 9, 8, tzinfo=UTC)))
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    written = run_twice_at_once(app, appointments, dt.datetime(2026, 11, 9, 8, tzinfo=UTC),
+                                monkeypatch)
     assert sum(written) == 2
     with app.app_context():
         assert sorted(message["To"] for message in outbox()) == ["coach@example.org",

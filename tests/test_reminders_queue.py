@@ -4,7 +4,6 @@ more when it passes the 14-day reply target: one email each, at 08:00 UK time.""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from careers_app.mail import outbox
 from careers_app.reminders import queue
 from careers_app.reminders.models import ReminderMark
 from careers_app.security import Role
-from tests.reminder_steps import UTC, body, by_recipient, opt_out, uk, walk
+from tests.reminder_steps import UTC, body, by_recipient, opt_out, run_twice_at_once, uk, walk
 
 # (walk start, submitted 10 days before the change day, submitted 15 days before it, the
 # UTC instant of 08:00 UK on the change day)
@@ -124,26 +123,7 @@ def test_two_workers_at_the_same_moment_send_one_set(app, make_user, monkeypatch
     coordinators(make_user)
     alex = make_user("alex@example.org", full_name="Alex Waiting")
     submitted(app, alex, uk(2026, 11, 2, 9))
-    both_looked = threading.Barrier(2, timeout=10)
-    real_due = queue.due
-
-    def due_then_wait(now):
-        found = real_due(now)
-        both_looked.wait()
-        return found
-
-    monkeypatch.setattr(queue, "due", due_then_wait)
-    written: list[int] = []
-
-    def worker() -> None:
-        with app.app_context():
-            written.append(queue.run(dt.datetime(2026, 11, 12, 8, tzinfo=UTC)))
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    written = run_twice_at_once(app, queue, dt.datetime(2026, 11, 12, 8, tzinfo=UTC), monkeypatch)
     assert sorted(written) == [0, 2]
     with app.app_context():
         assert sorted(message["To"] for message in outbox()) == ["lee@example.org",
