@@ -19,6 +19,7 @@ from careers_app.accounts.service import (
     find_user_by_email,
     register_user,
 )
+from careers_app.content.cast import cast_problems, load_cast
 from careers_app.content.glossary import abbreviations_in, load_glossary
 from careers_app.content.loader import ModuleError, load_registry
 from careers_app.content.readability import (
@@ -115,8 +116,13 @@ def check_modules(directory: Path | None) -> None:
         raise click.ClickException(f"module files in {folder} have problems:\n{error}") from error
     try:
         glossary = {term.term for term in load_glossary(folder)}
+        cast = load_cast(folder)
     except ModuleError as error:
         raise click.ClickException(str(error)) from error
+    # A worked example that contradicts the cast is a content mistake, like a bad field.
+    if cast and (problems := cast_problems(registry, cast)):
+        raise click.ClickException(
+            "examples disagree with the cast of fictional trainees:\n" + "\n".join(problems))
     for module in registry:
         ease = reading_ease(module_texts(module))
         longest_step, longest = longest_guidance(module)
