@@ -19,7 +19,7 @@ from careers_app.accounts.service import (
     find_user_by_email,
     register_user,
 )
-from careers_app.content.cast import cast_problems, load_cast
+from careers_app.content.cast import CAST_FILE, cast_problems, load_cast
 from careers_app.content.glossary import abbreviations_in, load_glossary
 from careers_app.content.loader import ModuleError, load_registry
 from careers_app.content.readability import (
@@ -136,6 +136,8 @@ def check_modules(directory: Path | None) -> None:
             click.echo(f"    step '{longest_step}': guidance is over {MAX_GUIDANCE_WORDS} words")
         if glossary and (missing := sorted(abbreviations_in(module) - glossary)):
             click.echo(f"    not in the glossary: {', '.join(missing)}")
+    if cast:
+        click.echo(f"The examples agree with the cast ({len(cast)} in {CAST_FILE}).")
     click.echo(f"{len(registry)} module files in {folder} are valid.")
 
 

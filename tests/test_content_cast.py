@@ -62,6 +62,7 @@ def test_modules_check_passes_the_fixture_once_the_example_agrees(runner, tmp_pa
         (source / "tiny.yaml").read_text().replace("a band 5 staff nurse", "an F1 doctor"))
     result = runner.invoke(args=["modules", "check", "--dir", str(folder)])
     assert result.exit_code == 0, result.output
+    assert "The examples agree with the cast (1 in cast/cast.yaml)." in result.output
 
 
 @pytest.mark.parametrize(
