@@ -80,6 +80,11 @@ def test_modules_check_passes_the_fixture_once_the_example_agrees(runner, tmp_pa
         ("Zara is a band 6 midwife.", "introduces Zara, who is not in cast/cast.yaml"),
         ("Priya asked a midwife for advice. This is a doctor's story.", None),
         ("Priya is an\n  F1 doctor.", None),
+        ("Priya works as a band 5 nurse.",
+         "calls Priya 'nurse', but the cast has Priya as F1 doctor (doctor_dentist)"),
+        ("Then Priya, a dental core trainee, booked a taster.",
+         "calls Priya 'dental', but the cast has Priya at stage foundation (F1 doctor)"),
+        ("Priya, a friend, said it is a nurse's job.", None),
     ],
 )
 def test_introductions_are_held_to_the_cast(example, problem):

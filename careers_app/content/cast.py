@@ -71,9 +71,11 @@ _PROFESSION_PATTERN = re.compile(
     r"\b(" + "|".join(re.escape(word) for word in PROFESSION_WORDS) + r")s?\b", re.IGNORECASE)
 _STAGE_PATTERN = re.compile(
     r"\b(" + "|".join(re.escape(word) for word in STAGE_WORDS) + r")\b", re.IGNORECASE)
-# "Priya is an F1 doctor." The name starts the clause; what follows, to the end of the
-# sentence, is how the example describes her.
-_INTRODUCTION = re.compile(r"(?<![\w*])([A-Z][a-z]+) is an? ([^.!?]*)")
+# "Priya is an F1 doctor.", "Priya works as an F1 doctor." or "Priya, an F1 doctor, ...".
+# What follows the name, to the end of the sentence (or the closing comma), is how the
+# example describes her.
+_INTRODUCTION = re.compile(
+    r"(?<![\w*])([A-Z][a-z]+)(?: (?:is|works as) an? ([^.!?]*)|, an? ([^,.!?]*),)")
 _NOT_NAMES = frozenset({"This", "That", "It", "There", "Here", "What", "Which", "Who"})
 
 
@@ -110,12 +112,13 @@ def load_cast(modules_dir: Path) -> dict[str, CastMember]:
     return cast
 
 
-def _introduction_problem(member: CastMember | None, name: str, description: str) -> str | None:
+def _introduction_problem(member: CastMember | None, name: str, description: str,
+                          *, needs_profession: bool) -> str | None:
     words = [word.lower() for word in _PROFESSION_PATTERN.findall(description)]
     if member is None:
         # Only a description with a profession word is a person being introduced.
         return f"introduces {name}, who is not in {CAST_FILE}" if words else None
-    if not words:
+    if not words and needs_profession:
         return (f"introduces {name} as '{description.strip()}', with no profession word; "
                 f"the cast has {name} as {member.role}")
     for word in words:
@@ -134,10 +137,12 @@ def example_problems(text: str, cast: dict[str, CastMember]) -> list[str]:
     flat = " ".join(text.split())
     problems = []
     for match in _INTRODUCTION.finditer(flat):
-        name, description = match.group(1), match.group(2)
+        name, stated, aside = match.groups()
         if name in _NOT_NAMES:
             continue
-        problem = _introduction_problem(cast.get(name), name, description)
+        # "Priya is a ..." must say what she does; "Priya, a friend, ..." need not.
+        problem = _introduction_problem(cast.get(name), name, stated or aside or "",
+                                        needs_profession=stated is not None)
         if problem:
             problems.append(problem)
     return problems
