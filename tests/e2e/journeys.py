@@ -28,9 +28,12 @@ def download_pdf(page: Page, link: Any, assert_accessible: Fixture) -> Download:
     """Click a link to a PDF and wait for the file. When the PDF is made already it
     downloads at once. When a worker has still to make it (the production-shaped stack),
     the "Preparing your PDF" page comes first and starts the download by itself; that
-    page is then checked with axe, as it was when the file arrived."""
+    page is then checked with axe, as it was when the file arrived, and the person goes
+    back to the page they started from (as the waiting page's back link does)."""
+    started_at = page.url
     with page.expect_download(timeout=60_000) as download_info:
         link.click()
     if "/preparing" in page.url:
         assert_accessible(page)
+        page.goto(started_at)
     return download_info.value
