@@ -43,7 +43,7 @@ def test_every_step_with_facts_shows_its_sources_on_its_page(app, client, traine
             if step.facts:
                 assert shown, f"{module.slug} step {step.id} states facts but links to nothing"
     print(f"{fact_steps} steps state facts; {linked_steps} steps show {links} links")
-    assert fact_steps >= 30 and linked_steps == fact_steps and links >= fact_steps
+    assert fact_steps >= 40 and linked_steps == fact_steps and links >= fact_steps
 
 
 def test_a_step_without_facts_has_no_find_out_more_section(app, client, trainee):
