@@ -32,17 +32,21 @@ class ModuleRegistry:
 
 
 def _describe_location(raw: Any, location: tuple[int | str, ...]) -> str:
-    """Turn pydantic's ('steps', 2, 'fields', 0, 'type') into "step 'x', field 'y', type"."""
+    """Turn pydantic's ('steps', 2, 'fields', 0, 'type') into "step 'x', field 'y', type".
+
+    Sources have no id, so ('steps', 0, 'sources', 1) becomes "step 'x', source 2".
+    """
     parts: list[str] = []
     node = raw
     index = 0
     while index < len(location):
         key = location[index]
         child = node.get(key) if isinstance(node, dict) else None
-        if key in ("steps", "fields") and index + 1 < len(location) and isinstance(child, list):
+        if (key in ("steps", "fields", "sources") and index + 1 < len(location)
+                and isinstance(child, list)):
             position = location[index + 1]
             item = child[position] if isinstance(position, int) and position < len(child) else {}
-            name = "step" if key == "steps" else "field"
+            name = {"steps": "step", "fields": "field", "sources": "source"}[key]
             item_id = item.get("id") if isinstance(item, dict) else None
             parts.append(f"{name} '{item_id}'" if item_id else f"{name} {int(position) + 1}")
             node = item

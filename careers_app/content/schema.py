@@ -97,11 +97,30 @@ class FieldSpec(Strict):
         return self
 
 
+class Source(Strict):
+    """A page a trainee can read to check a step's facts, shown under "Find out more"."""
+
+    organisation: Text
+    title: Text
+    url: Text
+
+    @model_validator(mode="after")
+    def _secure_address(self) -> Source:
+        # Links leave the service in the same tab; an http:// page can be altered on the way.
+        if not self.url.startswith("https://") or len(self.url) <= len("https://"):
+            raise ValueError(f"the web address must start with https:// (got {self.url!r})")
+        return self
+
+
 class Step(Strict):
     id: Slug
     title: Text
     guidance: Text
     example: str | None = None
+    # The guidance states facts a trainee could check (dates, rules, who does what), so
+    # the step must name at least one primary source for them.
+    facts: bool = False
+    sources: tuple[Source, ...] = ()
     # The id of an earlier step with a decision_matrix field: the guidance of this step
     # talks about its totals, so the page shows them as last saved.
     show_totals_from: Slug | None = None
@@ -110,6 +129,10 @@ class Step(Strict):
     @model_validator(mode="after")
     def _unique_field_ids(self) -> Step:
         _require_unique([field.id for field in self.fields], "field id")
+        if self.facts and not self.sources:
+            raise ValueError("states facts (facts: true) but has no sources: add at least one "
+                             "source with organisation, title and an https:// url")
+        _require_unique([source.url for source in self.sources], "source url")
         return self
 
     def matrix_field(self) -> FieldSpec | None:

@@ -23,6 +23,10 @@ def test_every_step_of_every_module_and_the_glossary_are_accessible(
             page.goto(step_url(module.slug, step.id))
             expect(page.get_by_role("heading", level=1)).to_contain_text(
                 f"Step {number} of {len(module.steps)}")
+            for source in step.sources:
+                link = page.get_by_role(
+                    "link", name=f"{source.title} ({source.organisation}) (external site)")
+                expect(link).to_have_attribute("href", source.url)
         if module.stage in "SCAN" and len(module.stage) == 1:
             save_screenshot(page, f"scan-{'SCAN'.index(module.stage) + 1}-step.png")
         page.goto(f"/modules/{module.slug}/summary")
