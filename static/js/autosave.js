@@ -178,7 +178,10 @@ class Autosaver {
 
   saveNow(options = {}) {
     clearTimeout(this.idleTimer);
+    // Forget the handle too: a retry that will never fire must not stop the save queued
+    // behind this one (see the finally below).
     clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     if (this.conflict) return this.inFlight;
     if (this.inFlight) {
       this.queued = true;

@@ -142,3 +142,45 @@ def test_the_save_status_is_in_view_and_announced_while_typing_far_down_the_step
     assert stored(live_app, account.email, SCAN1, "enjoy-and-drain")[1]["coping"] == (
         " Walking the dog (1280). Walking the dog (390). And sleep.")
     other.close()
+
+
+def test_changes_made_while_a_save_is_under_way_are_sent_after_a_failed_save(
+    page: Page, navigates: Fixture, create_account: Fixture, live_app: Any,
+) -> None:
+    """A failed save sets a retry. A save made before that retry fired (moving to the
+    next box) used to leave the retry's handle behind, and from then on the changes made
+    while a save was under way were never sent: they waited in the tab for another key
+    press. Here the network drops the first save, the second is held while the person
+    ticks a box and types, and what they did must reach the server by itself."""
+    account = create_account()
+    sign_in(page, navigates, account)
+    page.goto(STEP)
+    held: list[Any] = []
+    calls = [0]
+
+    def network(route: Any) -> None:
+        calls[0] += 1
+        if calls[0] == 1:
+            route.abort()  # the first save fails: a retry is set for a second later
+        elif calls[0] == 2:
+            held.append(route)  # the second waits until the test lets it through
+        else:
+            route.continue_()
+
+    page.route("**/autosave", network)
+    page.get_by_label(BEST_LABEL).fill(BEST)
+    page.get_by_label("What helps you cope when work is stressful?").fill(COPING)  # save 1
+    page.get_by_label("What drains you or causes you stress at work?").fill("Long handovers")
+    page.get_by_label("Direct contact with patients").check()  # save 2 is sent, and held
+    page.wait_for_timeout(2_500)  # the pause in typing passes while save 2 is under way
+    assert len(held) == 1, calls[0]
+    held[0].continue_()
+    page.unroute("**/autosave", network)
+
+    everything = {"enjoy": {"selected": ["patient-contact"], "other": ""},
+                  "drains": "Long handovers", "best-moments": BEST, "coping": COPING}
+    deadline = time.monotonic() + SAVE_WAIT_MS / 1000
+    while (saved := stored(live_app, account.email, SCAN1, "enjoy-and-drain"))[1] != everything:
+        assert time.monotonic() < deadline, saved
+        page.wait_for_timeout(100)  # (Playwright passes requests on only while it is called)
+    expect(status_box(page)).to_contain_text(re.compile(r"Saved at \d\d:\d\d"))
