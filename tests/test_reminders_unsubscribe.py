@@ -75,7 +75,11 @@ def damaged_tokens(app, trainee: User, link: str) -> list[str]:
     token = link.rsplit("/", 1)[1]
     with app.app_context():
         other_salt = make_reset_token(db.session.get(User, trainee.id), app.config["SECRET_KEY"])
-    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    # Change the signature's first character: the last one carries unused padding bits in
+    # base64, so changing it can decode to the same signature and leave the link working.
+    signature_start = token.rindex(".") + 1
+    replacement = "A" if token[signature_start] != "A" else "B"
+    flipped = token[:signature_start] + replacement + token[signature_start + 1:]
     return [flipped, token[:-5], f"{token}x", other_salt, "%00", f"{token[:10]}%00{token[10:]}",
             "%ED%A0%80", "not-a-token", "A" * 100_000, "..", "%2e%2e"]
 
