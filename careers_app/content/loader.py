@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from careers_app.content.schema import Module
+from careers_app.content.schema import Module, Question
+
+# The questions several modules ask (see modules/README.md), in the order the plan shows them.
+QUESTIONS_FILE = Path("questions") / "questions.yaml"
 
 
 class ModuleError(Exception):
@@ -20,6 +23,7 @@ class ModuleError(Exception):
 @dataclass(frozen=True)
 class ModuleRegistry:
     modules: Mapping[str, Module]
+    questions: Mapping[str, Question] = field(default_factory=dict)
 
     def get(self, slug: str) -> Module | None:
         return self.modules.get(slug)
@@ -58,10 +62,9 @@ def _describe_location(raw: Any, location: tuple[int | str, ...]) -> str:
     return ", ".join(parts)
 
 
-def load_module(path: Path) -> Module:
-    """Read and validate one module file."""
+def _read_yaml(path: Path) -> Any:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -69,6 +72,34 @@ def load_module(path: Path) -> Module:
         raise ModuleError(f"{path.name}: not valid YAML{where}: {problem}") from error
     except (OSError, UnicodeDecodeError) as error:
         raise ModuleError(f"{path.name}: cannot be read: {error}") from error
+
+
+def load_questions(directory: Path) -> dict[str, Question]:
+    """The shared questions, by id; none when the folder has no questions file."""
+    path = directory / QUESTIONS_FILE
+    if not path.is_file():
+        return {}
+    raw = _read_yaml(path)
+    if not isinstance(raw, list):
+        raise ModuleError(f"{QUESTIONS_FILE}: must be a list of questions (id, title, section)")
+    questions: dict[str, Question] = {}
+    for position, item in enumerate(raw, start=1):
+        try:
+            question = Question.model_validate(item)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            raise ModuleError(f"{QUESTIONS_FILE}: question {position}, {where}: "
+                              f"{problem['msg']}") from error
+        if question.id in questions:
+            raise ModuleError(f"{QUESTIONS_FILE}: question '{question.id}' is listed twice")
+        questions[question.id] = question
+    return questions
+
+
+def load_module(path: Path) -> Module:
+    """Read and validate one module file."""
+    raw = _read_yaml(path)
     if not isinstance(raw, dict):
         raise ModuleError(f"{path.name}: must be a mapping of module keys (slug, title, ...)")
     try:
@@ -101,7 +132,10 @@ def load_module(path: Path) -> Module:
 
 def load_registry(directory: Path) -> ModuleRegistry:
     """Load every ``*.yaml`` file in ``directory``; raises ModuleError listing every problem."""
+    from careers_app.content.references import reference_problems
+
     modules: dict[str, Module] = {}
+    files: dict[str, str] = {}
     problems: list[str] = []
     for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
         try:
@@ -113,6 +147,11 @@ def load_registry(directory: Path) -> ModuleRegistry:
             problems.append(f"{path.name}: slug '{module.slug}' is used by another module")
             continue
         modules[module.slug] = module
+        files[module.slug] = path.name
     if problems:
         raise ModuleError("\n".join(problems))
-    return ModuleRegistry(modules)
+    registry = ModuleRegistry(modules, load_questions(directory))
+    # Links between modules can only be checked once every module has loaded.
+    if problems := reference_problems(registry, files):
+        raise ModuleError("\n".join(problems))
+    return registry

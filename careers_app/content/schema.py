@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=60)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Where an earlier answer lives: "module slug/step id/field id", in any module.
+Reference = Annotated[str, StringConstraints(
+    pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*/[a-z0-9]+(?:[-_][a-z0-9]+)*/[a-z0-9]+(?:[-_][a-z0-9]+)*$",
+    max_length=190)]
 
 FieldType = Literal[
     "short_text", "long_text", "choice", "multi_choice", "scale", "ranking", "list",
@@ -65,6 +69,16 @@ class FieldSpec(Strict):
     max_options: int = Field(default=6, ge=2, le=12)
     max_criteria: int = Field(default=8, ge=1, le=12)
     suggested_criteria: tuple[Text, ...] = ()
+    # The question this field asks when other modules ask it too (an id in
+    # questions/questions.yaml): the plan shows only the newest answer to a question.
+    asks: Slug | None = None
+    # Earlier answers that fill this field in while the trainee has not answered it.
+    filled_from: tuple[Reference, ...] = ()
+
+    @field_validator("filled_from", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _settings_fit_the_type(self) -> FieldSpec:
@@ -91,6 +105,10 @@ class FieldSpec(Strict):
             raise ValueError("suggested_criteria is only for decision_matrix")
         if kind in TYPES_WITH_ROWS and self.min_rows > self.max_rows:
             raise ValueError("min_rows is larger than max_rows")
+        if self.asks and self.plan:
+            raise ValueError(f"a field that asks '{self.asks}' goes where that question "
+                             "goes on the plan: remove plan:")
+        _require_unique(list(self.filled_from), "filled_from reference")
         _require_unique([option.value for option in self.options], "options value")
         _require_unique([statement.value for statement in self.statements], "statements value")
         _require_unique([column.id for column in self.columns], "column id")
@@ -124,6 +142,8 @@ class Step(Strict):
     # The id of an earlier step with a decision_matrix field: the guidance of this step
     # talks about its totals, so the page shows them as last saved.
     show_totals_from: Slug | None = None
+    # Earlier answers shown read-only above the fields, each with a link to change it.
+    recall: tuple[Reference, ...] = ()
     fields: tuple[FieldSpec, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -133,6 +153,7 @@ class Step(Strict):
             raise ValueError("states facts (facts: true) but has no sources: add at least one "
                              "source with organisation, title and an https:// url")
         _require_unique([source.url for source in self.sources], "source url")
+        _require_unique(list(self.recall), "recall reference")
         return self
 
     def matrix_field(self) -> FieldSpec | None:
@@ -164,6 +185,18 @@ class Module(Strict):
 
     def step(self, step_id: str) -> Step | None:
         return next((step for step in self.steps if step.id == step_id), None)
+
+
+class Question(Strict):
+    """One question that several modules ask; see modules/README.md, "One answer to one
+    question". Every question is on a trainee's plan unless they take it off."""
+
+    id: Slug
+    title: Text
+    section: PlanSection
+    # For a scale or ranking answer: how many of the highest-rated (or first) entries
+    # the plan shows; the whole answer stays in "Everything I wrote".
+    top: int | None = Field(default=None, ge=1, le=20)
 
 
 def _require_unique(values: list[str], what: str) -> None:
