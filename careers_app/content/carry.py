@@ -59,11 +59,16 @@ def carry(target: FieldSpec, sources: Carried) -> Any | None:
     sources = [(spec, value) for spec, value in sources if not is_empty(spec, value)]
     if not sources:
         return None
-    if target.type == "decision_matrix":
-        value: Any = _matrix(target, sources)
-    else:
-        spec, answer = sources[0]  # the first earlier answer that says something
-        value = _same_kind(target, spec, answer)
+    try:
+        if target.type == "decision_matrix":
+            value: Any = _matrix(target, sources)
+        else:
+            spec, answer = sources[0]  # the first earlier answer that says something
+            value = _same_kind(target, spec, answer)
+    except (AttributeError, KeyError, TypeError):
+        # Saved under an older version of the module, when the field had another shape:
+        # bring nothing forward rather than guess.
+        return None
     return None if value is None or is_empty(target, value) else value
 
 
@@ -82,8 +87,10 @@ def _same_kind(target: FieldSpec, source: FieldSpec, answer: Any) -> Any | None:
     if kind == "choice":
         return answer if answer in allowed else None
     if kind == "multi_choice":
-        selected = [item for item in answer.get("selected", []) if item in allowed]
-        return {"selected": selected, "other": ""}
+        other = answer.get("other", "") if target.allow_other and source.allow_other else ""
+        selected = [item for item in answer.get("selected", [])
+                    if item in allowed or (item == "other" and other)]
+        return {"selected": selected, "other": other}
     if kind == "ranking":
         return list(answer) if sorted(answer) == sorted(allowed) else None
     return dict(answer)  # a date
@@ -104,7 +111,8 @@ def _matrix(target: FieldSpec, sources: Carried) -> dict[str, Any]:
         elif spec.type == "scale":
             factors += top_rated(spec, answer)[:FACTORS_FROM_EACH_SOURCE]
     options = _distinct(options)[: target.max_options]
-    factors = _distinct(factors)[: target.max_criteria]
+    # The module's generic factors only when the trainee has rated and ranked nothing yet.
+    factors = _distinct(factors or list(target.suggested_criteria))[: target.max_criteria]
     return {"options": [option[:MATRIX_LABEL_LIMIT] for option in options],
             "criteria": [{"label": label[:MATRIX_LABEL_LIMIT], "weight": None}
                          for label in factors],

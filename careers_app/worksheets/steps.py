@@ -10,6 +10,7 @@ from flask import render_template, url_for
 from careers_app.content.fields import small_number
 from careers_app.content.schema import Module, Step
 from careers_app.forms import BaseForm
+from careers_app.worksheets.bring_forward import BroughtForward
 from careers_app.worksheets.formdata import first_input_id, name
 from careers_app.worksheets.matrix_totals import MatrixRecap
 
@@ -71,6 +72,7 @@ class StepPage:
         self.form = form
         self.add_row = add_row
         self.recap = recap
+        self.brought = BroughtForward()
         self.index = module.steps.index(step)
 
     @property

@@ -21,6 +21,11 @@ from careers_app.worksheets.autosave import (
     read_autosave_request,
     too_many_answers_response,
 )
+from careers_app.worksheets.bring_forward import (
+    BroughtForward,
+    bring_forward,
+    needs_earlier_answers,
+)
 from careers_app.worksheets.catalogue import (
     AUDIENCES,
     audience_for,
@@ -120,9 +125,13 @@ def step(slug: str, step_id: str) -> str | Response | tuple[str, int]:
                     recap=_totals_recap(module, step))
     if request.method == "GET":
         stored = service.find_answer(current_user.id, slug, step_id)
-        return page.render(stored.answers if stored else {}, stored.version if stored else 0)
+        saved = stored.answers if stored else {}
+        page.brought = _brought_forward(step, saved)
+        return page.render({**page.brought.values, **saved}, stored.version if stored else 0)
 
     values, unreadable = read_step(request.form, step)
+    # A posted form shows what was posted: only the recalled answers come from earlier.
+    page.brought = _brought_forward(step, values)
     base_version = parse_version(request.form.get("version"))
     if not page.form.validate_on_submit():  # the CSRF token was refused
         return page.render(values, base_version, status=400)
@@ -153,6 +162,13 @@ def step(slug: str, step_id: str) -> str | Response | tuple[str, int]:
     following = page.next_step
     return redirect(url_for(".step", slug=slug, step_id=following.id) if following
                     else url_for(".summary", slug=slug))
+
+
+def _brought_forward(step: Step, saved: dict[str, Any]) -> BroughtForward:
+    """The trainee's own earlier answers that this step shows or starts from."""
+    if not needs_earlier_answers(step):
+        return BroughtForward()
+    return bring_forward(_registry(), step, saved, service.all_answers(current_user.id))
 
 
 def _totals_recap(module: Module, step: Step) -> MatrixRecap | None:
