@@ -51,9 +51,13 @@ def test_plan_assembles_tagged_fields_from_several_modules(app, client, trainee)
     page = text_of(client.get("/plan/"))
     assert "Explaining risks to patients in plain words" in section(page, "strengths")
     assert "From SCAN 1: Self awareness, step 2" in section(page, "strengths")
-    assert "Continuity of care matters more to me than pace" in section(page, "values")
+    values = section(page, "values")
+    assert "My top values, in order" in values and "Service" in values
+    # A reflection is not on the default plan: the trainee can add it from "Everything
+    # I wrote".
+    assert "Continuity of care matters more to me than pace" not in page
     decision = section(page, "decision")
-    assert "General practice" in decision and "Long-term relationships" in decision
+    assert "General practice" in decision and "Long-term relationships" not in decision
     assert "Apply for core medical training" in section(page, "contingency")
     actions = section(page, "actions")
     assert "Book a taster week in a GP surgery" in actions
@@ -66,9 +70,11 @@ def test_plan_assembles_tagged_fields_from_several_modules(app, client, trainee)
 def test_an_empty_section_says_which_modules_fill_it(client, trainee):
     page = text_of(client.get("/plan/"))
     assert "Your plan is empty for now" in page
-    interests = section(page, "interests")
-    assert "Nothing here yet" in interests
-    assert f'href="/modules/{SCAN1}/"' in interests
+    strengths = section(page, "strengths")
+    assert "Nothing here yet" in strengths
+    assert f'href="/modules/{SCAN1}/"' in strengths
+    # Sections no shared question fills appear only once the trainee adds to them.
+    assert 'id="interests"' not in page
 
 
 def test_a_changed_worksheet_answer_changes_the_plan(app, client, trainee):

@@ -6,7 +6,16 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careers_app.accounts.models import User
@@ -53,6 +62,22 @@ class PlanAction(db.Model):
     # Set when the action was brought over from a worksheet row: "slug/step/field/row".
     source_key: Mapped[str | None] = mapped_column(String(250))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PlanChoice(db.Model):
+    """A trainee's choice to add an answer to their plan, or to take one off it.
+
+    ``item_key`` is "<module>/<step>/<field>" for one answer, or "question:<id>" for a
+    question several modules ask. A choice for an answer that no longer exists is ignored.
+    """
+
+    __table_args__ = (UniqueConstraint("user_id", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    item_key: Mapped[str] = mapped_column(String(250))
+    included: Mapped[bool] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -110,6 +135,8 @@ class PlanShare(db.Model):
     expires_on: Mapped[date] = mapped_column(Date)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Whether the coach also sees "Everything I wrote", chosen when sharing.
+    with_appendix: Mapped[bool] = mapped_column(default=False)
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="joined")
     coach: Mapped[User] = relationship(foreign_keys=[coach_id], lazy="joined")

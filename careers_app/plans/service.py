@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS, REGIONS, TRAINING_STAGES
 from careers_app.accounts.models import User
@@ -24,9 +24,10 @@ from careers_app.plans.document import (
     build_document,
     collect,
     content_hash,
+    everything,
 )
-from careers_app.plans.models import ActionPlan, ActionStatus, PlanAction
-from careers_app.worksheets.service import all_answers, insert_ignoring_conflicts
+from careers_app.plans.models import ActionPlan, ActionStatus, PlanAction, PlanChoice
+from careers_app.worksheets.service import insert_ignoring_conflicts, saved_steps
 
 DUE_SOON_DAYS = 14
 
@@ -117,14 +118,43 @@ def _merge_actions(user_id: int, worksheet_rows: list[WorksheetAction]
     return entries, tracked, untracked
 
 
-def assemble(user: User, registry: ModuleRegistry, today: dt.date | None = None) -> AssembledPlan:
-    """The live plan of ``user``, in three queries however much they have written."""
-    items, worksheet_rows, fillers = collect(registry, all_answers(user.id))
+def assemble(user: User, registry: ModuleRegistry, today: dt.date | None = None, *,
+             appendix: bool = False) -> AssembledPlan:
+    """The live plan of ``user``, in four queries however much they have written;
+    ``appendix`` adds every answer of every module ("Everything I wrote")."""
+    saved = saved_steps(user.id)
+    items, worksheet_rows, fillers = collect(registry, saved, plan_choices(user.id))
     actions, tracked, untracked = _merge_actions(user.id, worksheet_rows)
     plan = find_plan(user.id)
     document = build_document(owner_of(user), today or uk_today(),
-                              plan.summary if plan else "", items, actions, fillers)
+                              plan.summary if plan else "", items, actions, fillers,
+                              everything(registry, saved) if appendix else None)
     return AssembledPlan(document, tracked, untracked)
+
+
+# -- what is on the plan -------------------------------------------------------------
+
+def plan_choices(user_id: int) -> dict[str, bool]:
+    """Answers the trainee added to their plan (True) or took off it (False), by key."""
+    rows = db.session.execute(
+        select(PlanChoice.item_key, PlanChoice.included).where(PlanChoice.user_id == user_id))
+    return {key: included for key, included in rows}
+
+
+def choose(user_id: int, item_key: str, included: bool) -> None:
+    """Add an answer to the plan or take it off; asking twice is the same as once."""
+    db.session.execute(
+        insert_ignoring_conflicts(PlanChoice)
+        .values(user_id=user_id, item_key=item_key, included=included, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["user_id", "item_key"])
+    )
+    db.session.execute(
+        update(PlanChoice)
+        .where(PlanChoice.user_id == user_id, PlanChoice.item_key == item_key)
+        .values(included=included, updated_at=utcnow())
+    )
+    db.session.commit()
+    _changed(user_id)
 
 
 def _changed(user_id: int) -> None:
@@ -224,7 +254,7 @@ def due_actions(user: User, registry: ModuleRegistry, today: dt.date) -> list[Du
     """Unfinished actions overdue or due within two weeks, soonest first."""
     horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
     due = []
-    _items, worksheet_rows, _fillers = collect(registry, all_answers(user.id))
+    _items, worksheet_rows, _fillers = collect(registry, saved_steps(user.id), {})
     for entry in _merge_actions(user.id, worksheet_rows)[0]:
         if entry["status"] == ActionStatus.DONE or not entry["target"]:
             continue

@@ -34,6 +34,10 @@ class StepAnswer(db.Model):
     # that leaves the step incomplete clears it.
     completed: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When each answer last changed, by field id (ISO 8601, UTC), so the plan can show the
+    # newest answer to a question several modules ask. Rows saved before this was kept
+    # have none: their answers count as given at ``updated_at``.
+    answered_at: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
 
 class StepRevision(db.Model):

@@ -90,6 +90,51 @@ def all_answers(user_id: int) -> dict[tuple[str, str], dict[str, Any]]:
     return {(slug, step_id): answers for slug, step_id, answers in rows}
 
 
+@dataclass(frozen=True)
+class SavedStep:
+    answers: dict[str, Any]
+    # When each answer was last changed; answers saved before times were kept have the
+    # time their step was last saved.
+    given: dict[str, datetime]
+
+
+def saved_steps(user_id: int) -> dict[tuple[str, str], SavedStep]:
+    """Every saved step of one person with when each answer was given, in one query."""
+    rows = db.session.execute(
+        select(StepAnswer.module_slug, StepAnswer.step_id, StepAnswer.answers,
+               StepAnswer.answered_at, StepAnswer.updated_at)
+        .where(StepAnswer.user_id == user_id)
+    )
+    return {(slug, step_id): SavedStep(answers, _given(answers, times, updated_at))
+            for slug, step_id, answers, times, updated_at in rows}
+
+
+def _given(answers: Mapping[str, Any], times: Mapping[str, str] | None,
+           updated_at: datetime) -> dict[str, datetime]:
+    given = {key: updated_at for key in answers}
+    for key, stamp in (times or {}).items():
+        try:
+            given[key] = datetime.fromisoformat(stamp)
+        except (TypeError, ValueError):
+            continue
+    return given
+
+
+def _answer_times(stored: StepAnswer | None, answers: Mapping[str, Any],
+                  now: datetime) -> dict[str, str]:
+    """``stored``'s answer times, with every answer that ``answers`` changes given now."""
+    if stored is None:
+        return {key: now.isoformat() for key in answers}
+    if stored.answered_at is None:  # saved before times were kept
+        times = {key: stored.updated_at.isoformat() for key in stored.answers}
+    else:
+        times = dict(stored.answered_at)
+    for key, value in answers.items():
+        if key not in stored.answers or stored.answers[key] != value:
+            times[key] = now.isoformat()
+    return times
+
+
 def save_step(
     user_id: int, module: Module, step: Step, submitted: Mapping[str, Any], base_version: int,
     *, confirm: bool = False, partial: bool = False,
@@ -124,6 +169,7 @@ def save_step(
         base_version = stored_version
 
     merged = {**(stored.answers if stored else {}), **draft.answers}
+    answered_at = _answer_times(stored, draft.answers, now)
     incomplete = clean_step(step, merged, strict=True).errors
     done = not incomplete and (confirm or bool(stored and stored.completed))
     if repeated and stored is not None and done == stored.completed:
@@ -135,7 +181,8 @@ def save_step(
         answer_id = db.session.execute(
             insert_ignoring_conflicts(StepAnswer)
             .values(user_id=user_id, module_slug=module.slug, step_id=step.id,
-                    answers=merged, version=1, completed=done, updated_at=now)
+                    answers=merged, version=1, completed=done, updated_at=now,
+                    answered_at=answered_at)
             .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "step_id"])
             .returning(StepAnswer.id)
         ).scalar_one_or_none()
@@ -144,7 +191,7 @@ def save_step(
             update(StepAnswer)
             .where(StepAnswer.id == stored.id, StepAnswer.version == base_version)
             .values(answers=merged, version=StepAnswer.version + 1, completed=done,
-                    updated_at=now)
+                    updated_at=now, answered_at=answered_at)
             .returning(StepAnswer.id)
             .execution_options(synchronize_session=False)
         ).scalar_one_or_none()
