@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS
 from careers_app.coaching.eligibility import FORMATS, REGIONS, STAGES, WORKFORCE_SCHEMES
 from careers_app.forms import BaseForm, DatePartsField, choices
+from careers_app.plans.forms import appendix_field
 
 
 def _limit(limit: int, what: str) -> Length:
@@ -40,6 +41,7 @@ class ApplicationForm(BaseForm):
                                   choices=choices(FORMATS))
     availability = TextAreaField("When are you usually free?", validators=[
         Optional(), _limit(1000, "When you are free")])
+    plan_appendix = appendix_field("What to attach")
     consent = BooleanField(
         "I agree that the coaching coordinator and the coach I am allocated may read this "
         "application and any copy of my action plan I attach")

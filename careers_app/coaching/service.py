@@ -110,9 +110,11 @@ def save_answers(application: CoachingApplication, answers: ApplicationAnswers) 
     db.session.commit()
 
 
-def attach_plan(application: CoachingApplication, user: User, registry: ModuleRegistry) -> None:
-    """Attach a frozen copy of the plan as it is now (replacing any earlier copy)."""
-    snapshot = take_snapshot(user, registry, "application")
+def attach_plan(application: CoachingApplication, user: User, registry: ModuleRegistry, *,
+                appendix: bool = False) -> None:
+    """Attach a frozen copy of the plan as it is now (replacing any earlier copy), with
+    everything the trainee wrote when they choose ``appendix``."""
+    snapshot = take_snapshot(user, registry, "application", appendix=appendix)
     application.snapshot_id = snapshot.id
     db.session.commit()
     if snapshot.pdf is None:

@@ -63,7 +63,8 @@ def apply() -> str | Response:
         service.save_answers(draft, _answers(form))
         action = request.form.get("action", "save")
         if action == "attach":
-            service.attach_plan(draft, current_user, current_app.extensions["modules"])
+            service.attach_plan(draft, current_user, current_app.extensions["modules"],
+                                appendix=form.plan_appendix.data == "yes")
             flash("A copy of your action plan as it is now is attached.", "success")
             return redirect(url_for(".apply"))
         if action == "submit":

@@ -29,7 +29,8 @@ def _share(share_id: int) -> PlanShare:
 def _document(share: PlanShare) -> dict[str, Any]:
     if share.mode == ShareMode.SNAPSHOT and share.snapshot is not None:
         return share.snapshot.content
-    return service.assemble(share.owner, current_app.extensions["modules"]).document
+    return service.assemble(share.owner, current_app.extensions["modules"],
+                            appendix=share.with_appendix).document
 
 
 @bp.get("/shared-with-me/")
@@ -68,7 +69,8 @@ def shared_pdf(share_id: int) -> Response:
         outcome = rendering.snapshot_download(share.snapshot)
     else:
         outcome = rendering.live_plan_download(share.owner, current_user.id,
-                                               current_app.extensions["modules"])
+                                               current_app.extensions["modules"],
+                                               appendix=share.with_appendix)
     if outcome.retry_after:
         return waiting.too_many_renders(outcome.retry_after,
                                         url_for(".shared_plan", share_id=share.id),
@@ -82,7 +84,8 @@ def shared_pdf(share_id: int) -> Response:
 def _share_pdf_state(share: PlanShare) -> waiting.PdfState:
     if share.mode == ShareMode.SNAPSHOT and share.snapshot is not None:
         return waiting.snapshot_state(share.snapshot)
-    return waiting.live_plan_state(share.owner, current_app.extensions["modules"])
+    return waiting.live_plan_state(share.owner, current_app.extensions["modules"],
+                                   appendix=share.with_appendix)
 
 
 @bp.get("/shared-with-me/<id:share_id>/pdf/preparing")

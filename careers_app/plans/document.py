@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from careers_app.clock import UK
-from careers_app.content.fields import is_empty, matrix_results, parse_date
+from careers_app.content.fields import ACTION_LABELS, is_empty, matrix_results, parse_date
 from careers_app.content.loader import ModuleRegistry
 from careers_app.content.schema import FieldSpec, Module, Step
 from careers_app.worksheets.presenters import format_date, option_label
@@ -99,6 +99,10 @@ def display(spec: FieldSpec, value: Any) -> dict[str, Any]:
     if kind == "list":
         return {"kind": "table", "columns": [c.label for c in spec.columns],
                 "rows": [[row.get(c.id, "") for c in spec.columns] for row in value]}
+    if kind == "action_table":
+        return {"kind": "table", "columns": list(ACTION_LABELS.values()),
+                "rows": [[row.get("action", ""), row.get("measure", ""), row.get("support", ""),
+                          format_date(row.get("target"))] for row in value]}
     if kind == "decision_matrix":
         return {"kind": "table", "columns": ["Option", "Weighted score", "Rank"],
                 "rows": [[r.option, str(r.total), str(r.rank)] for r in matrix_results(value)]}

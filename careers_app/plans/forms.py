@@ -49,6 +49,19 @@ class ActionForm(BaseForm):
             raise ValidationError("Enter a target date, for example 27 3 2027")
 
 
+APPENDIX_CHOICES = {
+    "no": "Just my plan (about 2 pages)",
+    "yes": "My plan, with everything I wrote in the modules as an appendix",
+}
+
+
+def appendix_field(label: str) -> RadioField:
+    """Whether "Everything I wrote" goes with the plan, chosen each time it is sent;
+    without a choice (a page from before the question), just the plan."""
+    return RadioField(label, choices=choices(APPENDIX_CHOICES), default="no",
+                      validators=[Optional()])
+
+
 class ShareForm(BaseForm):
     coach = StringField("Your coach's email address or full name", validators=[
         DataRequired(message="Enter your coach's email address or full name"),
@@ -63,6 +76,7 @@ class ShareForm(BaseForm):
         default=ShareMode.SNAPSHOT.value,
         validators=[DataRequired(message="Choose what your coach should see")],
     )
+    appendix = appendix_field("What should your coach be able to read?")
     expires_on = DatePartsField("Stop sharing after")
 
     def __init__(self, *args, today: dt.date, longest: int, **kwargs):  # type: ignore[no-untyped-def]

@@ -20,17 +20,18 @@ from careers_app.content.schema import Module, Step
 from careers_app.jobs import huey, job_context
 from careers_app.pdf_child import start_forkserver
 from careers_app.plans import rendering
+from careers_app.plans.service import feeds_the_plan
 from careers_app.worksheets.events import answers_saved
 
 logger = logging.getLogger(__name__)
 
 
 @huey.task()
-def render_plan_job(user_id: int) -> None:
+def render_plan_job(user_id: int, appendix: bool = False) -> None:
     with job_context() as app:
-        delay = rendering.make_live_plan_pdf(user_id, app.extensions["modules"])
+        delay = rendering.make_live_plan_pdf(user_id, app.extensions["modules"], appendix)
     if delay is not None:
-        render_plan_job.schedule(args=(user_id,), delay=delay)
+        render_plan_job.schedule(args=(user_id, appendix), delay=delay)
 
 
 @huey.task()
@@ -89,9 +90,9 @@ def waiting_for_prerender(user_id: int) -> bool:
 
 @answers_saved.connect
 def _answers_saved(module: Module, user_id: int, step: Step, **_: Any) -> None:
-    if any(spec.plan is not None for spec in step.fields):
-        from flask import current_app
+    from flask import current_app
 
+    if feeds_the_plan(user_id, module, step):
         render_soon(user_id, float(current_app.config["PDF_PRERENDER_DELAY"]))
 
 

@@ -111,11 +111,11 @@ def _requeue(render: PdfRender) -> None:
     render.requested_at, render.started_at, render.finished_at = utcnow(), None, None
 
 
-def _enqueue(render: PdfRender, job: Any, argument: int) -> None:
+def _enqueue(render: PdfRender, job: Any, *arguments: object) -> None:
     """Start the job for a committed queued row; a queue that cannot be reached fails
     the row at once (kind ``queue``), so nobody waits for a job that does not exist."""
     try:
-        job(argument)
+        job(*arguments)
     except Exception as exc:  # noqa: BLE001 (any queue failure is reported the same way)
         db.session.rollback()
         log.warning("pdf render not enqueued: render id %s, %s", render.id,
@@ -133,12 +133,14 @@ def cached_plan_pdf(user_id: int, digest: str) -> bytes | None:
     ).scalar_one_or_none()
 
 
-def live_plan_download(owner: User, requester_id: int, registry: ModuleRegistry) -> Download:
+def live_plan_download(owner: User, requester_id: int, registry: ModuleRegistry, *,
+                       appendix: bool = False) -> Download:
     """The live plan's PDF if made for its current content; else its render (asked for
-    now if no job is on it, counting against ``requester_id``'s hourly limit)."""
+    now if no job is on it, counting against ``requester_id``'s hourly limit).
+    ``appendix`` adds "Everything I wrote" (a document, and so a PDF, of its own)."""
     from careers_app.plans.pdf_tasks import render_plan_job
 
-    digest = service.assemble(owner, registry).hash
+    digest = service.assemble(owner, registry, appendix=appendix).hash
     cached = cached_plan_pdf(owner.id, digest)
     if cached is not None:
         return Download(pdf=cached)
@@ -153,7 +155,7 @@ def live_plan_download(owner: User, requester_id: int, registry: ModuleRegistry)
     render = _row(key, owner.id, digest=digest)
     _requeue(render)
     db.session.commit()
-    _enqueue(render, render_plan_job, owner.id)  # in immediate mode it has run by now
+    _enqueue(render, render_plan_job, owner.id, appendix)  # immediate mode: it has run
     cached = cached_plan_pdf(owner.id, digest)
     if cached is not None:
         return Download(pdf=cached)
@@ -230,13 +232,14 @@ def _ready(render_id: int) -> None:
                        .execution_options(synchronize_session=False))
 
 
-def make_live_plan_pdf(user_id: int, registry: ModuleRegistry) -> float | None:
+def make_live_plan_pdf(user_id: int, registry: ModuleRegistry, appendix: bool = False
+                       ) -> float | None:
     """Render the person's live plan unless its current content is already cached.
     Returns the seconds before another attempt, or None when there is nothing to do."""
     user = db.session.get(User, user_id)
     if user is None:
         return None
-    plan = service.assemble(user, registry)
+    plan = service.assemble(user, registry, appendix=appendix)
     digest = plan.hash
     stored = service.find_plan(user_id)
     if stored is not None and stored.pdf_hash == digest:

@@ -13,6 +13,7 @@ from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS, REGIONS, TRAIN
 from careers_app.accounts.models import User
 from careers_app.clock import uk_today
 from careers_app.content.loader import ModuleRegistry
+from careers_app.content.schema import Module, Step
 from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.pdf import PRINT_TEMPLATES_DIGEST
@@ -139,6 +140,19 @@ def plan_choices(user_id: int) -> dict[str, bool]:
     rows = db.session.execute(
         select(PlanChoice.item_key, PlanChoice.included).where(PlanChoice.user_id == user_id))
     return {key: included for key, included in rows}
+
+
+def feeds_the_plan(user_id: int, module: Module, step: Step) -> bool:
+    """Whether answers to ``step`` can be on the person's plan: it answers a shared
+    question or has actions, or the person added one of its answers."""
+    if any(spec.asks or spec.type == "action_table" for spec in step.fields):
+        return True
+    keys = [f"{module.slug}/{step.id}/{spec.id}" for spec in step.fields]
+    return db.session.execute(
+        select(PlanChoice.id).where(PlanChoice.user_id == user_id,
+                                    PlanChoice.item_key.in_(keys),
+                                    PlanChoice.included.is_(True)).limit(1)
+    ).first() is not None
 
 
 def choose(user_id: int, item_key: str, included: bool) -> None:

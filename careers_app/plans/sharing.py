@@ -35,11 +35,13 @@ class CoachNotFound(LookupError):
     """No single coach matches; the message says what to do and nothing more."""
 
 
-def take_snapshot(user: User, registry: ModuleRegistry, reason: str) -> PlanSnapshot:
+def take_snapshot(user: User, registry: ModuleRegistry, reason: str, *,
+                  appendix: bool = False) -> PlanSnapshot:
     """Freeze the plan's content as it is now, with its PDF and the PDF's SHA-256 when
     that content's PDF is already made. Otherwise, once the caller has committed, call
-    ``rendering.render_snapshot_soon`` and a job makes the PDF from the frozen content."""
-    plan = assemble(user, registry)
+    ``rendering.render_snapshot_soon`` and a job makes the PDF from the frozen content.
+    The content records whether "Everything I wrote" was included (``with_appendix``)."""
+    plan = assemble(user, registry, appendix=appendix)
     pdf = cached_plan_pdf(user.id, plan.hash)
     snapshot = PlanSnapshot(user_id=user.id, reason=reason, content=plan.document, pdf=pdf,
                             sha256=hashlib.sha256(pdf).hexdigest() if pdf else None,
@@ -70,10 +72,12 @@ def find_coach(name_or_email: str) -> User:
 
 
 def create_share(owner: User, coach: User, mode: ShareMode, expires_on: dt.date,
-                 registry: ModuleRegistry) -> PlanShare:
-    snapshot = take_snapshot(owner, registry, "share") if mode == ShareMode.SNAPSHOT else None
+                 registry: ModuleRegistry, *, appendix: bool = False) -> PlanShare:
+    snapshot = (take_snapshot(owner, registry, "share", appendix=appendix)
+                if mode == ShareMode.SNAPSHOT else None)
     share = PlanShare(owner_id=owner.id, coach_id=coach.id, mode=mode, expires_on=expires_on,
-                      snapshot_id=snapshot.id if snapshot else None, created_at=utcnow())
+                      snapshot_id=snapshot.id if snapshot else None, created_at=utcnow(),
+                      with_appendix=appendix)
     db.session.add(share)
     db.session.flush()
     record(owner.id, "share_created", "plan_share", share.id, owner.id)

@@ -137,29 +137,43 @@ def track_actions() -> Response:
 @limiter.limit("30 per minute", key_func=_per_user)
 def pdf() -> Response:
     """The PDF at once when made for the plan as it is; otherwise a job makes it and the
-    person waits on a page that follows it."""
-    outcome = rendering.live_plan_download(current_user, current_user.id, _registry())
+    person waits on a page that follows it. ``?appendix=yes`` adds everything they wrote."""
+    appendix = _with_appendix()
+    outcome = rendering.live_plan_download(current_user, current_user.id, _registry(),
+                                           appendix=appendix)
     if outcome.pdf is not None:
-        return attachment(outcome.pdf, current_user.full_name, "action-plan", "pdf")
+        what = "action-plan-and-everything" if appendix else "action-plan"
+        return attachment(outcome.pdf, current_user.full_name, what, "pdf")
     if outcome.retry_after:
         return waiting.too_many_renders(outcome.retry_after, url_for(".index"),
                                         "Go back to your plan")
-    return redirect(url_for(".pdf_preparing"), 303)
+    return redirect(url_for(".pdf_preparing", **_appendix_argument(appendix)), 303)
+
+
+def _with_appendix() -> bool:
+    return request.args.get("appendix") == "yes"
+
+
+def _appendix_argument(appendix: bool) -> dict[str, str]:
+    return {"appendix": "yes"} if appendix else {}
 
 
 @bp.get("/plan/pdf/preparing")
 @roles_required(Role.TRAINEE)
 def pdf_preparing() -> str:
+    appendix = _with_appendix()
     return waiting.waiting_page(
-        waiting.live_plan_state(current_user, _registry()), download_url=url_for(".pdf"),
-        status_url=url_for(".pdf_status"), back_url=url_for(".index"),
-        back_text="Go back to your plan", own=True)
+        waiting.live_plan_state(current_user, _registry(), appendix=appendix),
+        download_url=url_for(".pdf", **_appendix_argument(appendix)),
+        status_url=url_for(".pdf_status", **_appendix_argument(appendix)),
+        back_url=url_for(".index"), back_text="Go back to your plan", own=True)
 
 
 @bp.get("/plan/pdf/status")
 @roles_required(Role.TRAINEE)
 def pdf_status() -> Response:
-    return waiting.status_answer(waiting.live_plan_state(current_user, _registry()))
+    return waiting.status_answer(waiting.live_plan_state(current_user, _registry(),
+                                                         appendix=_with_appendix()))
 
 
 @bp.get("/plan/actions.ics")
@@ -191,7 +205,8 @@ def new_share() -> str | Response:
             form.coach.errors = [str(error)]
         else:
             share = sharing.create_share(current_user, coach, ShareMode(form.mode.data),
-                                         form.expires_on.data, _registry())
+                                         form.expires_on.data, _registry(),
+                                         appendix=form.appendix.data == "yes")
             flash(f"Your plan is shared with {coach.full_name} until the end of "
                   f"{share.expires_on.day} {share.expires_on:%B %Y}.", "success")
             return redirect(url_for(".shares"))

@@ -62,9 +62,10 @@ def _from_render(key: str) -> PdfState:
     return PdfState(str(render.status), render.failure)
 
 
-def live_plan_state(owner: User, registry: ModuleRegistry) -> PdfState:
+def live_plan_state(owner: User, registry: ModuleRegistry, *, appendix: bool = False
+                    ) -> PdfState:
     """The state of the PDF of the plan as it is now (ready only when made for it)."""
-    digest = service.assemble(owner, registry).hash
+    digest = service.assemble(owner, registry, appendix=appendix).hash
     if rendering.cached_plan_pdf(owner.id, digest) is not None:
         return PdfState("ready")
     return _from_render(rendering.plan_key(owner.id, digest))
