@@ -44,9 +44,8 @@ def fit_problem(target: FieldSpec, source: FieldSpec) -> str | None:
     if kind == "decision_matrix" and origin in MATRIX_OPTION_SOURCES | MATRIX_FACTOR_SOURCES:
         return None
     if kind == origin and kind in {"choice", "multi_choice", "ranking"}:
-        if not {option.value for option in target.options} & {
-                option.value for option in source.options}:
-            return f"the two {kind} fields have no option value in common"
+        if not _matching_options(target, source):
+            return f"the two {kind} fields have no option in common (by value or label)"
         return None
     if kind == origin == "date":
         return None
@@ -83,16 +82,16 @@ def _same_kind(target: FieldSpec, source: FieldSpec, answer: Any) -> Any | None:
                  [: column.max_length] for column in target.columns}
                 for row in answer if isinstance(row, Mapping)]
         return rows[: target.max_rows]
-    allowed = [option.value for option in target.options]
+    matching = _matching_options(target, source)
     if kind == "choice":
-        return answer if answer in allowed else None
+        return matching.get(answer)
     if kind == "multi_choice":
         other = answer.get("other", "") if target.allow_other and source.allow_other else ""
-        selected = [item for item in answer.get("selected", [])
-                    if item in allowed or (item == "other" and other)]
-        return {"selected": selected, "other": other}
+        selected = [matching[item] for item in answer.get("selected", []) if item in matching]
+        return {"selected": selected + (["other"] if other else []), "other": other}
     if kind == "ranking":
-        return list(answer) if sorted(answer) == sorted(allowed) else None
+        order = [matching[item] for item in answer if item in matching]
+        return order if len(order) == len(target.options) else None
     return dict(answer)  # a date
 
 
@@ -123,6 +122,19 @@ def top_rated(spec: FieldSpec, ratings: Mapping[str, Any]) -> list[str]:
     """The statements rated 5, then those rated 4, each group in the module's order."""
     return [statement.label for point in TOP_RATINGS for statement in spec.statements
             if ratings.get(statement.value) == point]
+
+
+def _matching_options(target: FieldSpec, source: FieldSpec) -> dict[str, str]:
+    """Source option values and the target's option each matches: the same value, or
+    else the same label (modules may name one option differently)."""
+    by_value = {option.value: option.value for option in target.options}
+    by_label = {option.label.casefold(): option.value for option in target.options}
+    matching = {}
+    for option in source.options:
+        found = by_value.get(option.value) or by_label.get(option.label.casefold())
+        if found is not None:
+            matching[option.value] = found
+    return matching
 
 
 def _shared_columns(target: FieldSpec, source: FieldSpec) -> set[str]:
