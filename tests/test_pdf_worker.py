@@ -83,8 +83,12 @@ def rows(app) -> list[PdfRender]:  # type: ignore[no-untyped-def]
         return found
 
 
-def status(client) -> str:  # type: ignore[no-untyped-def]
-    return str(client.get("/plan/pdf/status").get_json()["status"])
+def status(client, query: str = "") -> str:  # type: ignore[no-untyped-def]
+    return str(client.get(f"/plan/pdf/status{query}").get_json()["status"])
+
+
+# The longest PDF a trainee can ask for: their plan with everything they wrote.
+EVERYTHING = "?appendix=yes"
 
 
 def text_of(response) -> str:  # type: ignore[no-untyped-def]
@@ -109,12 +113,12 @@ def test_a_plan_past_the_time_limit_fails_clearly_and_the_worker_makes_the_next_
     process = worker(PDF_RENDER_SECONDS=TIME_LIMIT, PDF_RENDER_ATTEMPTS="2")
 
     started = time.monotonic()
-    response = long_client.get("/plan/pdf")
+    response = long_client.get("/plan/pdf" + EVERYTHING)
     assert response.status_code == 303
     assert time.monotonic() - started < 2  # the request renders nothing itself
-    assert "Preparing your PDF" in text_of(long_client.get("/plan/pdf/preparing"))
-    wait_for(lambda: status(long_client) == "failed", 60, "the long plan's render to fail")
-    page = text_of(long_client.get("/plan/pdf/preparing"))
+    assert "Preparing your PDF" in text_of(long_client.get("/plan/pdf/preparing" + EVERYTHING))
+    wait_for(lambda: status(long_client, EVERYTHING) == "failed", 60, "the long plan's render to fail")
+    page = text_of(long_client.get("/plan/pdf/preparing" + EVERYTHING))
     assert "Your plan is too long to turn into a PDF in one go" in page
     assert "What you can do" in page
     (failed,) = rows(app)
@@ -136,11 +140,11 @@ def test_a_render_past_the_memory_limit_fails_as_memory_and_the_worker_carries_o
     fullest_plan(app, long_user.id)
     process = worker(PDF_RENDER_MEMORY_MB="120", PDF_RENDER_ATTEMPTS="3")
 
-    assert long_client.get("/plan/pdf").status_code == 303
-    wait_for(lambda: status(long_client) == "failed", 60, "the render to fail")
+    assert long_client.get("/plan/pdf" + EVERYTHING).status_code == 303
+    wait_for(lambda: status(long_client, EVERYTHING) == "failed", 60, "the render to fail")
     (failed,) = rows(app)
     assert failed.failure == "memory" and failed.attempts == 1  # not worth another try
-    assert "too long to turn into a PDF" in text_of(long_client.get("/plan/pdf/preparing"))
+    assert "too long to turn into a PDF" in text_of(long_client.get("/plan/pdf/preparing" + EVERYTHING))
     assert process.poll() is None
     # The worker still takes jobs: the changed plan's render is taken up too.
     answer(app, long_user.id, SCAN3, "your-decision", {"first-choice": "Renal medicine"})

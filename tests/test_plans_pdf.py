@@ -53,7 +53,7 @@ def test_pdf_of_a_fixture_plan(app, client, trainee):
     text = pdf_text(response.data)
     for expected in ("Book a taster week in a GP surgery", "14 March 2027", "General practice",
                      "Explaining risks to patients", "Confidential", "Page 1 of 2",
-                     "Core or early specialty training", "SMART actions", "Contingency"):
+                     "Core or early specialty training", "SMART actions", "Back-up plan"):
         assert expected in text, expected
 
 
@@ -62,12 +62,16 @@ def test_values_order_and_ratings_are_drawn_as_charts(app, client, trainee):
         "lifestyle", "challenge", "service", "creating", "security", "independence",
         "leadership", "expertise"]})
     answer(app, trainee.id, SCAN1, "skills-audit", {"skills": {"communication": 5}})
-    text = pdf_text(client.get("/plan/pdf").data)
-    # The plan shows the top 5 values and the highest-rated skills; the appendix has all.
-    assert "1 Lifestyle" in text and "5 Security" in text and "Expertise" not in text
+    plan = pdf_text(client.get("/plan/pdf").data)
+    # The plan lists the top 5 values and the highest-rated skills, in order.
+    assert plan.index("Lifestyle:") < plan.index("Challenge:") < plan.index("Security:")
+    assert "Expertise" not in plan
+    assert "Communicating with patients, families and carers: 5 out of 5" in plan
+    # Everything I wrote draws them all as charts.
+    text = pdf_text(client.get("/plan/pdf?appendix=yes").data)
+    assert "1 Lifestyle" in text and "8 Expertise" in text
     assert "Your values in order, most important first" in text
-    assert "Communicating with patients" in text and "1 means" in text
-    assert "not rated" not in text
+    assert "1 means" in text and "not rated" in text
 
 
 def test_an_unchanged_plan_is_not_rendered_again(app, client, trainee, monkeypatch):

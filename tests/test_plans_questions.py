@@ -128,7 +128,7 @@ def test_one_trainees_choices_never_change_anothers_plan(app, client, trainee, m
     with app.app_context():
         document = assemble(_user(other.id), app.extensions["modules"]).document
     decision = next(s for s in document["sections"] if s["key"] == "decision")
-    assert [item["label"] for item in decision["items"]] == ["Current decision"]
+    assert "Current decision" in [item["label"] for item in decision["items"]]
     values = next(s for s in document["sections"] if s["key"] == "values")
     assert all(item["key"].startswith("question:") for item in values["items"])
 

@@ -39,6 +39,7 @@ ACTION = "Book a taster week in cardiology"
 MEASURE = "The week is in my diary"
 SUPPORT = "My educational supervisor"
 SELF_SUMMARY = "I am happiest explaining heart conditions to worried patients."
+TOP_STRENGTHS = "Explaining risks to patients in plain words."
 COMMENT = "Ask the cardiology registrar which week has the most clinics."
 
 
@@ -76,7 +77,7 @@ def scan_1_answers() -> dict[str, dict[str, Any]]:
                        "practical-skills": 3, "under-pressure": 4, "uncertainty": 3,
                        "organisation": 3, "leadership": 2, "teaching": 4, "research": 2,
                        "improvement": 3, "digital": 3},
-            "top-strengths": "Explaining risks to patients in plain words.",
+            "top-strengths": TOP_STRENGTHS,
         },
         "enjoy-and-drain": {
             "enjoy": {"selected": ["patient-contact", "acute-care", "problem-solving"],
@@ -207,13 +208,15 @@ def test_plan_from_answers_to_pdf_share_and_a_coachs_comment(
         main.get_by_role("button", name="Complete this module").click()
     expect(page).to_have_url(f"/modules/{SCAN4}/complete")
 
-    # The plan shows the action and a SCAN 1 answer.
+    # The plan shows the action and the strengths named in SCAN 1; the self-summary is
+    # in "Everything I wrote", not on the plan.
     page.goto("/plan/")
     expect(page.get_by_role("heading", level=1)).to_have_text("My action plan")
     actions = main.get_by_role("list", name="Actions")
     expect(actions.get_by_role("heading", name=ACTION)).to_be_visible()
     expect(actions).to_contain_text(MEASURE)
-    expect(main.get_by_text(SELF_SUMMARY)).to_be_visible()
+    expect(main.get_by_text(TOP_STRENGTHS)).to_be_visible()
+    expect(main.get_by_text(SELF_SUMMARY)).to_have_count(0)
 
     # The PDF: a real PDF with the action in its text.
     download = download_pdf(page, main.get_by_role("link", name="Download your plan as a PDF"),
