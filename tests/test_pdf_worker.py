@@ -117,7 +117,8 @@ def test_a_plan_past_the_time_limit_fails_clearly_and_the_worker_makes_the_next_
     assert response.status_code == 303
     assert time.monotonic() - started < 2  # the request renders nothing itself
     assert "Preparing your PDF" in text_of(long_client.get("/plan/pdf/preparing" + EVERYTHING))
-    wait_for(lambda: status(long_client, EVERYTHING) == "failed", 60, "the long plan's render to fail")
+    wait_for(lambda: status(long_client, EVERYTHING) == "failed", 60,
+             "the long plan's render to fail")
     page = text_of(long_client.get("/plan/pdf/preparing" + EVERYTHING))
     assert "Your plan is too long to turn into a PDF in one go" in page
     assert "What you can do" in page
@@ -144,7 +145,8 @@ def test_a_render_past_the_memory_limit_fails_as_memory_and_the_worker_carries_o
     wait_for(lambda: status(long_client, EVERYTHING) == "failed", 60, "the render to fail")
     (failed,) = rows(app)
     assert failed.failure == "memory" and failed.attempts == 1  # not worth another try
-    assert "too long to turn into a PDF" in text_of(long_client.get("/plan/pdf/preparing" + EVERYTHING))
+    waiting_page = long_client.get("/plan/pdf/preparing" + EVERYTHING)
+    assert "too long to turn into a PDF" in text_of(waiting_page)
     assert process.poll() is None
     # The worker still takes jobs: the changed plan's render is taken up too.
     answer(app, long_user.id, SCAN3, "your-decision", {"first-choice": "Renal medicine"})

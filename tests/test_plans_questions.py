@@ -22,7 +22,7 @@ from careers_app.plans.service import assemble, feeds_the_plan
 from careers_app.plans.sharing import take_snapshot
 from careers_app.worksheets.models import StepAnswer
 from tests.e2e.long_answers import field_answer
-from tests.planning import SCAN1, SCAN3, SCAN4, VALUES, answer, typical_plan
+from tests.planning import SCAN1, SCAN3, SCAN4, answer, typical_plan
 from tests.test_plans_page import section, text_of
 
 SCAN2 = "scan-2-career-exploration"
@@ -99,8 +99,9 @@ def test_any_answer_can_be_added_from_everything_i_wrote(app, client, trainee):
     assert "Continuity of care" not in text_of(client.get("/plan/"))
 
 
-@pytest.mark.parametrize("key", ["nowhere/step/field", "question:nothing", f"{SCAN4}/action-plan/actions",
-                                 "a" * 300, "x\x00y", f"{SCAN1}/work-values"])
+@pytest.mark.parametrize("key", ["nowhere/step/field", "question:nothing",
+                                 f"{SCAN4}/action-plan/actions", "a" * 300, "x\x00y",
+                                 f"{SCAN1}/work-values"])
 def test_a_choice_for_something_that_does_not_exist_is_a_404(client, trainee, key):
     assert choose(client, key, True).status_code == 404
 

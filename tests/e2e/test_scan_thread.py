@@ -12,10 +12,7 @@ answer is in it once. axe runs on every page visited (see conftest.py).
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,13 +21,11 @@ from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
 from tests.e2e.journeys import download_pdf, sign_in
+from tests.e2e.test_plans_journey import SCAN1, SCAN4, save_pdf_page_image
 
 Fixture = Callable[..., Any]
-SCREENSHOTS_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-SCAN1 = "scan-1-self-awareness"
 SCAN2 = "scan-2-career-exploration"
 SCAN3 = "scan-3-arriving-at-a-decision"
-SCAN4 = "scan-4-next-steps"
 
 FIRST_CHOICE = "Paediatric specialty training in London"
 NEW_FIRST_CHOICE = "Child and adolescent psychiatry training"
@@ -85,6 +80,12 @@ class Trainee:
             self.main.get_by_role("button", name="Save and continue", exact=True).click()
         expect(self.page.get_by_role("heading", level=1)).to_contain_text(heading)
 
+    def finish(self, slug: str) -> None:
+        """Save the last step and land on the module's "Check your answers"."""
+        with self.navigates(self.page):
+            self.main.get_by_role("button", name="Save and continue", exact=True).click()
+        expect(self.page).to_have_url(f"/modules/{slug}/summary")
+
     def open_step(self, slug: str, step_id: str) -> None:
         self.page.goto(f"/modules/{slug}/steps/{step_id}")
 
@@ -124,9 +125,7 @@ def scan_1(you: Trainee) -> None:
                     "What you have learned about yourself"):
         you.continue_to(heading)
     you.type(you.main.get_by_label("What have you learned about yourself?"), SELF_SUMMARY)
-    with you.navigates(you.page):
-        you.main.get_by_role("button", name="Save and continue", exact=True).click()
-    expect(you.page).to_have_url(f"/modules/{SCAN1}/summary")
+    you.finish(SCAN1)
 
 
 def scan_2(you: Trainee) -> None:
@@ -160,9 +159,7 @@ def scan_2(you: Trainee) -> None:
         you.type(row.get_by_label("What you still need to find out"), find_out)
     you.type(you.main.get_by_label("Your first choice for now"), FIRST_CHOICE)
     you.type(you.main.get_by_label("Your back-up option"), BACK_UP)
-    with you.navigates(you.page):
-        you.main.get_by_role("button", name="Save and continue", exact=True).click()
-    expect(you.page).to_have_url(f"/modules/{SCAN2}/summary")
+    you.finish(SCAN2)
 
 
 def scan_3(you: Trainee) -> None:
@@ -212,9 +209,7 @@ def scan_3(you: Trainee) -> None:
     you.date(action.get_by_role("group", name="Target date"), "15", "3", "2027")
     you.continue_to("Support and review")
     you.choose("My educational or clinical supervisor")
-    with you.navigates(you.page):
-        you.main.get_by_role("button", name="Save and continue", exact=True).click()
-    expect(you.page).to_have_url(f"/modules/{SCAN3}/summary")
+    you.finish(SCAN3)
 
 
 def scan_4(you: Trainee) -> None:
@@ -226,7 +221,8 @@ def scan_4(you: Trainee) -> None:
     you.continue_to("Know the timeline")
     you.continue_to("Plan your actions")
     action = you.row("Action 1")
-    you.type(action.get_by_label("Action", exact=True), "Ask two paediatric trainees about the rota")
+    you.type(action.get_by_label("Action", exact=True),
+             "Ask two paediatric trainees about the rota")
     you.type(action.get_by_label("How I will know it is done"), "Notes from both talks")
     you.date(action.get_by_role("group", name="Target date"), "30", "4", "2027")
     you.continue_to("Who and what can help")
@@ -238,9 +234,7 @@ def scan_4(you: Trainee) -> None:
     you.continue_to("Review and keep going")
     you.date(you.main.get_by_role("group", name="When will you next review your plan?"),
              "1", "6", "2027")
-    with you.navigates(you.page):
-        you.main.get_by_role("button", name="Save and continue", exact=True).click()
-    expect(you.page).to_have_url(f"/modules/{SCAN4}/summary")
+    you.finish(SCAN4)
 
 
 def keystrokes(page: Page) -> dict[str, int]:
@@ -258,16 +252,6 @@ def pdf_of(page: Page, link: Locator, assert_accessible: Fixture, path: Path) ->
 
 def text_of(reader: PdfReader) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
-
-
-def save_first_page(pdf_path: Path, name: str) -> None:
-    """The PDF's first page as a PNG in docs/screenshots/, when SCREENSHOTS=1."""
-    pdftoppm = shutil.which("pdftoppm")
-    if os.environ.get("SCREENSHOTS", "") != "1" or pdftoppm is None:
-        return
-    SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
-    subprocess.run([pdftoppm, "-f", "1", "-l", "1", "-r", "80", "-png", "-singlefile",
-                    str(pdf_path), str(SCREENSHOTS_DIR / name)], check=True, timeout=60)
 
 
 def test_scan_1_to_4_build_on_each_other_and_end_in_a_two_page_plan(
@@ -316,7 +300,7 @@ def test_scan_1_to_4_build_on_each_other_and_end_in_a_two_page_plan(
         assert expected in text, expected
     assert text.index("Service: helping") < text.index("Lifestyle: balancing") < text.index(
         "Expertise: becoming")
-    save_first_page(tmp_path / "plan.pdf", "scan-plan-pdf-page-1")
+    save_pdf_page_image(tmp_path / "plan.pdf", "scan-plan-pdf-page-1")
 
     page.goto("/plan/")
     everything = pdf_of(page, page.get_by_role("main").get_by_role(
@@ -329,4 +313,4 @@ def test_scan_1_to_4_build_on_each_other_and_end_in_a_two_page_plan(
         assert appendix.count(answer) == 1, answer
     # SCAN 2's and SCAN 3's first choice are earlier answers of their own steps.
     assert appendix.count(FIRST_CHOICE) == 2
-    save_first_page(tmp_path / "everything.pdf", "scan-plan-with-appendix-pdf-page-1")
+    save_pdf_page_image(tmp_path / "everything.pdf", "scan-plan-with-appendix-pdf-page-1")
