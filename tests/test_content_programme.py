@@ -1,4 +1,4 @@
-"""The ten modules of the programme: complete, plain, and every abbreviation explained."""
+"""The modules of the programme: complete, plain, and every abbreviation explained."""
 
 from __future__ import annotations
 
@@ -21,11 +21,12 @@ PROGRAMME = {
     "scan-1-self-awareness", "scan-2-career-exploration", "scan-3-arriving-at-a-decision",
     "scan-4-next-steps", "foundation-choosing-a-specialty", "foundation-f3-and-other-routes",
     "specialty-interview-preparation", "consultant-interview", "networking-for-clinicians",
-    "reflective-practice",
+    "reflective-practice", "less-than-full-time-training", "returning-to-training",
+    "thinking-of-leaving",
 }
 
 
-def test_the_ten_modules_exist():
+def test_the_programme_modules_exist():
     assert set(MODULES.modules) == PROGRAMME
 
 
