@@ -1,4 +1,4 @@
-"""The ten modules of the programme: complete, plain, and every abbreviation explained."""
+"""The modules of the programme: complete, plain, and every abbreviation explained."""
 
 from __future__ import annotations
 
@@ -21,12 +21,24 @@ PROGRAMME = {
     "scan-1-self-awareness", "scan-2-career-exploration", "scan-3-arriving-at-a-decision",
     "scan-4-next-steps", "foundation-choosing-a-specialty", "foundation-f3-and-other-routes",
     "specialty-interview-preparation", "consultant-interview", "networking-for-clinicians",
-    "reflective-practice",
+    "reflective-practice", "less-than-full-time-training", "returning-to-training",
+    "thinking-of-leaving", "nursing-midwifery-ahp-careers", "pharmacy-careers",
+    "dental-careers", "portfolio-pathway-and-sas-careers", "academic-careers",
+    "applications-and-personal-statements",
 }
 
 
-def test_the_ten_modules_exist():
+def test_the_programme_modules_exist():
     assert set(MODULES.modules) == PROGRAMME
+
+
+@pytest.mark.parametrize("audience", ["nursing-midwifery", "pharmacy", "dentistry"])
+def test_each_profession_has_three_modules_written_for_it_beside_scan(audience):
+    """A band 6 nurse, a foundation pharmacist and a dental foundation trainee each find
+    at least three modules tagged for them, not only the ones for everybody."""
+    written_for = [module.slug for module in MODULES if audience in module.audiences
+                   and module.stage not in ("S", "C", "A", "N")]
+    assert len(written_for) >= 3, written_for
 
 
 def test_each_scan_stage_has_its_module():
