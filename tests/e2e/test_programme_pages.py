@@ -8,6 +8,12 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.test_worksheets_journeys import sign_in, step_url
 
+# Modules written for the professions and turning points: a screenshot of one step each.
+NEWEST_MODULES = ("nursing-midwifery-ahp-careers", "pharmacy-careers", "dental-careers",
+                  "less-than-full-time-training", "returning-to-training",
+                  "thinking-of-leaving", "portfolio-pathway-and-sas-careers",
+                  "academic-careers", "applications-and-personal-statements")
+
 
 def test_every_step_of_every_module_and_the_glossary_are_accessible(
     page: Page, navigates: Any, create_account: Any, live_app: Any, save_screenshot: Any,
@@ -29,6 +35,9 @@ def test_every_step_of_every_module_and_the_glossary_are_accessible(
                 expect(link).to_have_attribute("href", source.url)
         if module.stage in "SCAN" and len(module.stage) == 1:
             save_screenshot(page, f"scan-{'SCAN'.index(module.stage) + 1}-step.png")
+        elif module.slug in NEWEST_MODULES:
+            page.goto(step_url(module.slug, module.steps[1].id))
+            save_screenshot(page, f"module-{module.slug}.png")
         page.goto(f"/modules/{module.slug}/summary")
     with navigates(page):
         page.get_by_role("link", name="Words and abbreviations").first.click()
