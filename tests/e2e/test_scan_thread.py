@@ -302,6 +302,19 @@ def test_scan_1_to_4_build_on_each_other_and_end_in_a_two_page_plan(
         "Expertise: becoming")
     save_pdf_page_image(tmp_path / "plan.pdf", "scan-plan-pdf-page-1")
 
+    # Any other answer can be added to the plan from "Everything I wrote", and taken off.
+    looked_for = "Work with families and time to teach, on a rota I can manage."
+    page.goto("/plan/everything")
+    label = "What did Self awareness tell you to look for in a role?"
+    with navigates(page):
+        page.get_by_role("button", name=f"Add to my plan “{label}”").click()
+    expect(page.get_by_role("main")).to_contain_text(f"“{label}” is now on your plan.")
+    page.goto("/plan/")
+    expect(page.get_by_role("main")).to_contain_text(looked_for)
+    with navigates(page):
+        page.get_by_role("button", name=f"Remove from my plan “{label}”").click()
+    expect(page.get_by_role("main")).not_to_contain_text(looked_for)
+
     page.goto("/plan/")
     everything = pdf_of(page, page.get_by_role("main").get_by_role(
         "link", name="Download your plan with everything you wrote (PDF)"),
