@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from careers_app.config import PROJECT_ROOT
+from careers_app.content.field_types import FIELD_TYPES
 from careers_app.content.glossary import abbreviations_in, load_glossary
 from careers_app.content.loader import load_registry
 from careers_app.content.readability import (
@@ -14,7 +15,6 @@ from careers_app.content.readability import (
     reading_ease,
     words,
 )
-from careers_app.content.schema import FieldType
 
 MODULES = load_registry(PROJECT_ROOT / "modules")
 PROGRAMME = {
@@ -60,7 +60,7 @@ def test_module_shape(slug):
 
 def test_every_field_type_is_used_somewhere():
     used = {field.type for module in MODULES for step in module.steps for field in step.fields}
-    assert used == set(FieldType.__args__)
+    assert used == set(FIELD_TYPES)
 
 
 @pytest.mark.parametrize("slug", sorted(PROGRAMME))

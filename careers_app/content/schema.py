@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -17,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from careers_app.content.field_types import FIELD_TYPES, FieldKind, check_settings
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=60)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # Where an earlier answer lives: "module slug/step id/field id", in any module.
@@ -24,10 +27,17 @@ Reference = Annotated[str, StringConstraints(
     pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*/[a-z0-9]+(?:[-_][a-z0-9]+)*/[a-z0-9]+(?:[-_][a-z0-9]+)*$",
     max_length=190)]
 
-FieldType = Literal[
-    "short_text", "long_text", "choice", "multi_choice", "scale", "ranking", "list",
-    "decision_matrix", "action_table", "date",
-]
+
+def _known_type(name: str) -> str:
+    """A registered field type; otherwise the message a Literal of the names would give."""
+    if name not in FIELD_TYPES:
+        *first, last = (repr(known) for known in FIELD_TYPES)
+        raise ValueError(f"Input should be {', '.join(first)} or {last} (got {name!r})")
+    return name
+
+
+# The names of the registered field types (careers_app/content/field_types/).
+FieldType = Annotated[str, AfterValidator(_known_type)]
 PlanSection = Literal[
     "strengths", "values", "interests", "options", "decision", "actions", "support",
     "contingency", "notes",
@@ -36,10 +46,6 @@ Stage = Literal["S", "C", "A", "N", "interview", "networking", "reflection"]
 Audience = Literal[
     "foundation", "specialty", "consultant", "nursing-midwifery", "pharmacy", "dentistry", "all",
 ]
-
-# Which optional settings each field type needs or accepts.
-TYPES_WITH_OPTIONS = {"choice", "multi_choice", "ranking"}
-TYPES_WITH_ROWS = {"list", "action_table"}
 
 
 class Strict(BaseModel):
@@ -89,29 +95,8 @@ class FieldSpec(Strict):
 
     @model_validator(mode="after")
     def _settings_fit_the_type(self) -> FieldSpec:
-        kind = self.type
-        if kind in TYPES_WITH_OPTIONS and len(self.options) < 2:
-            raise ValueError(f"a {kind} field needs at least two options")
-        if kind not in TYPES_WITH_OPTIONS and self.options:
-            raise ValueError(f"options are only for {', '.join(sorted(TYPES_WITH_OPTIONS))}")
-        if self.allow_other and kind != "multi_choice":
-            raise ValueError("allow_other is only for multi_choice")
-        if kind == "scale" and (not self.statements or self.scale_labels is None):
-            raise ValueError("a scale field needs statements and scale_labels (low, high)")
-        if kind != "scale" and (self.statements or self.scale_labels):
-            raise ValueError("statements and scale_labels are only for scale")
-        if kind == "list" and not self.columns:
-            raise ValueError("a list field needs columns")
-        if kind != "list" and self.columns:
-            raise ValueError("columns are only for list (an action_table has fixed columns)")
-        if self.max_words is not None and kind != "long_text":
-            raise ValueError("max_words is only for long_text")
-        if self.max_length is not None and kind != "short_text":
-            raise ValueError("max_length is only for short_text (list columns have their own)")
-        if self.suggested_criteria and kind != "decision_matrix":
-            raise ValueError("suggested_criteria is only for decision_matrix")
-        if kind in TYPES_WITH_ROWS and self.min_rows > self.max_rows:
-            raise ValueError("min_rows is larger than max_rows")
+        # Settings the type needs, then settings that belong to other types.
+        check_settings(self.kind, self)
         if self.asks and self.plan:
             raise ValueError(f"a field that asks '{self.asks}' goes where that question "
                              "goes on the plan: remove plan:")
@@ -120,6 +105,11 @@ class FieldSpec(Strict):
         _require_unique([statement.value for statement in self.statements], "statements value")
         _require_unique([column.id for column in self.columns], "column id")
         return self
+
+    @property
+    def kind(self) -> FieldKind:
+        """What the field's type does: checks, form inputs, templates, plan display."""
+        return FIELD_TYPES[self.type]
 
 
 class Source(Strict):

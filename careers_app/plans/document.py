@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from careers_app.clock import UK
-from careers_app.content.fields import ACTION_LABELS, is_empty, matrix_results, parse_date
+from careers_app.content.fields import is_empty, parse_date
 from careers_app.content.loader import ModuleRegistry
 from careers_app.content.schema import FieldSpec, Module, Step
-from careers_app.worksheets.presenters import format_date, option_label
 from careers_app.worksheets.service import SavedStep
 
 # Bump when the document's shape or the print template changes, so cached PDFs are redone.
@@ -78,35 +77,7 @@ def step_label(module: Module, step_id: str) -> str:
 
 def display(spec: FieldSpec, value: Any) -> dict[str, Any]:
     """How one answer reads on a plan: text and tables only, nothing to interpret later."""
-    kind = spec.type
-    if kind in ("short_text", "long_text"):
-        return {"kind": "text", "text": value}
-    if kind == "choice":
-        return {"kind": "text", "text": option_label(spec, value)}
-    if kind == "date":
-        return {"kind": "text", "text": format_date(value)}
-    if kind == "multi_choice":
-        items = [option_label(spec, item) for item in value["selected"] if item != "other"]
-        if "other" in value["selected"] and value.get("other"):
-            items.append(f"Other: {value['other']}")
-        return {"kind": "bullets", "items": items}
-    if kind == "ranking":
-        return {"kind": "ranking", "items": [option_label(spec, item) for item in value]}
-    if kind == "scale":
-        low, high = spec.scale_labels or ("low", "high")
-        rows = [{"label": s.label, "value": value.get(s.value)} for s in spec.statements]
-        return {"kind": "ratings", "low": low, "high": high, "rows": rows}
-    if kind == "list":
-        return {"kind": "table", "columns": [c.label for c in spec.columns],
-                "rows": [[row.get(c.id, "") for c in spec.columns] for row in value]}
-    if kind == "action_table":
-        return {"kind": "table", "columns": list(ACTION_LABELS.values()),
-                "rows": [[row.get("action", ""), row.get("measure", ""), row.get("support", ""),
-                          format_date(row.get("target"))] for row in value]}
-    if kind == "decision_matrix":
-        return {"kind": "table", "columns": ["Option", "Weighted score", "Rank"],
-                "rows": [[r.option, str(r.total), str(r.rank)] for r in matrix_results(value)]}
-    raise ValueError(f"no plan display for {kind}")
+    return spec.kind.display(spec, value)
 
 
 def _worksheet_actions(module: Module, step_id: str, spec: FieldSpec,

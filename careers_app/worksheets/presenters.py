@@ -13,17 +13,15 @@ from datetime import datetime
 from flask import Flask, url_for
 
 from careers_app.clock import in_uk
-from careers_app.content.fields import is_empty, matrix_results, parse_date
+from careers_app.content.field_types.shared import (
+    as_point_text,
+    as_text,
+    format_date,
+    option_label,
+)
+from careers_app.content.fields import is_empty, matrix_results
 from careers_app.content.schema import FieldSpec, Module, Option, Step
 from careers_app.worksheets.matrix_totals import matrix_totals
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _point(value: object) -> str:
-    return str(value) if value not in (None, "") else ""
 
 
 def option_item(option: Option, current: object) -> dict[str, object]:
@@ -38,7 +36,7 @@ def option_item(option: Option, current: object) -> dict[str, object]:
 def ranking_rows(spec: FieldSpec, value: object) -> list[tuple[Option, str]]:
     """Options in the saved order with their numbers; as posted, after an error."""
     if isinstance(value, Mapping):  # numbers as posted, which could not be read
-        return [(option, _text(value.get(option.value))) for option in spec.options]
+        return [(option, as_text(value.get(option.value))) for option in spec.options]
     by_value = {option.value: option for option in spec.options}
     order = [item for item in value if item in by_value] if isinstance(value, list) else []
     if not order:
@@ -69,33 +67,19 @@ def matrix_view(spec: FieldSpec, value: object) -> MatrixView:
     raw_scores = matrix.get("scores") if isinstance(matrix.get("scores"), list) else []
     if not matrix:
         raw_criteria = [{"label": label} for label in spec.suggested_criteria]
-    options = [_text(raw_options[i]) if i < len(raw_options) else ""
+    options = [as_text(raw_options[i]) if i < len(raw_options) else ""
                for i in range(spec.max_options)]
     criteria = []
     for j in range(spec.max_criteria):
         item = raw_criteria[j] if j < len(raw_criteria) else {}
         item = item if isinstance(item, Mapping) else {}
-        criteria.append(Criterion(_text(item.get("label")), _point(item.get("weight"))))
+        criteria.append(Criterion(as_text(item.get("label")), as_point_text(item.get("weight"))))
     scores = []
     for i in range(spec.max_options):
         row = raw_scores[i] if i < len(raw_scores) and isinstance(raw_scores[i], list) else []
-        scores.append([_point(row[j]) if j < len(row) else ""
+        scores.append([as_point_text(row[j]) if j < len(row) else ""
                        for j in range(spec.max_criteria)])
     return MatrixView(options, criteria, scores)
-
-
-def option_label(spec: FieldSpec, value: str) -> str:
-    return next((option.label for option in spec.options if option.value == value), value)
-
-
-def format_date(parts: object) -> str:
-    """"27 March 2027", or the parts as typed when they do not make a date yet."""
-    day = parse_date(parts)
-    if day is not None:
-        return f"{day.day} {day:%B %Y}"
-    if isinstance(parts, Mapping) and any(parts.values()):
-        return " / ".join(_text(parts.get(name)) or "–" for name in ("day", "month", "year"))
-    return ""
 
 
 @dataclass(frozen=True)

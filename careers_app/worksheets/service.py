@@ -36,6 +36,8 @@ class SaveOutcome:
     errors: dict[str, str] = field(default_factory=dict)
     # What still stops the step counting as done: the draft was saved anyway.
     incomplete: dict[str, str] = field(default_factory=dict)
+    # "conflict": the stored answers already hold every answer sent, and none was refused.
+    held: bool = False
 
 
 def insert_ignoring_conflicts(model: type[db.Model]):  # type: ignore[name-defined,no-untyped-def]
@@ -165,7 +167,8 @@ def save_step(
         # field) could hide another tab's newer answer, so it stays a conflict.
         whole_step = not draft.errors and len(present) == len(step.fields)
         if stored is None or not whole_step or not _holds(stored.answers, draft.answers):
-            return _refuse_stale(user_id, module, step, draft.answers)
+            return _refuse_stale(user_id, module, step, draft.answers,
+                                 sent_clean=not draft.errors)
         base_version = stored_version
 
     merged = {**(stored.answers if stored else {}), **draft.answers}
@@ -196,7 +199,7 @@ def save_step(
             .execution_options(synchronize_session=False)
         ).scalar_one_or_none()
     if answer_id is None:  # another writer got there between our read and our write
-        return _refuse_stale(user_id, module, step, draft.answers)
+        return _refuse_stale(user_id, module, step, draft.answers, sent_clean=not draft.errors)
 
     new_version = base_version + 1
     _keep_revision(answer_id, new_version, merged, now, conflict=False)
@@ -213,7 +216,7 @@ def _holds(stored: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
 
 
 def _refuse_stale(
-    user_id: int, module: Module, step: Step, refused: dict[str, Any]
+    user_id: int, module: Module, step: Step, refused: dict[str, Any], *, sent_clean: bool
 ) -> SaveOutcome:
     """Answer a stale save with the stored copy, keeping the refused text as a revision."""
     db.session.rollback()
@@ -223,7 +226,8 @@ def _refuse_stale(
     _keep_revision(stored.id, stored.version, refused, utcnow(), conflict=True)
     db.session.commit()
     return SaveOutcome("conflict", version=stored.version, saved_at=stored.updated_at,
-                       answers=stored.answers)
+                       answers=stored.answers,
+                       held=sent_clean and _holds(stored.answers, refused))
 
 
 def _keep_revision(

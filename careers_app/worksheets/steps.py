@@ -41,13 +41,12 @@ def apply_row_action(
     """
     kind, _, rest = action.partition("--")
     spec = next((field for field in step.fields if field.id == rest.split("--")[0]), None)
-    if spec is None or spec.type not in {"list", "action_table"}:
+    if spec is None or not spec.kind.has_rows:
         return values, None
-    first_column = spec.columns[0].id if spec.type == "list" else "action"
     rows = list(values.get(spec.id) or [])
     if kind == ADD_ROW:
         filled = sum(1 for row in rows if any(_has_text(cell) for cell in row.values()))
-        return values, RowAnchor(spec.id, name(spec.id, filled, first_column))
+        return values, RowAnchor(spec.id, spec.kind.row_input_id(spec, filled))
     if kind == REMOVE_ROW:
         index = small_number(rest.split("--")[-1], 3)
         if index is not None and index < len(rows):

@@ -183,14 +183,14 @@ def _totals_recap(module: Module, step: Step) -> MatrixRecap | None:
 @roles_required(Role.TRAINEE)
 def autosave(slug: str, step_id: str) -> tuple[Response, int]:
     module, step = _module_and_step(slug, step_id)
-    received = read_autosave_request()
+    received = read_autosave_request(step)
     if received is None:
         return malformed_response()
     if len(received.answers) > MAX_ANSWER_KEYS:
         return too_many_answers_response()
     outcome = service.save_step(current_user.id, module, step, received.answers,
                                 received.base_version, partial=True)
-    return autosave_response(outcome)
+    return autosave_response(outcome, step)
 
 
 @bp.route("/<slug>/steps/<step_id>/versions", methods=["GET", "POST"])

@@ -4,9 +4,11 @@
 // every 30 s while typing goes on, when a field loses focus and when the page is
 // hidden; one request at a time. Anything not yet acknowledged by the server is kept
 // in sessionStorage for this tab, retried with back-off and restored after a reload.
-// Contract: version in, 200 {version, saved_at, errors} only after the commit (every
-// valid answer saved; "errors" names each refused one), 409 with the stored copy when
-// another tab or device saved first, 422 when no answer could be saved.
+// Contract: the step's inputs are posted as the form would post them (form-encoded, with
+// the version), so the server reads every field type the same way as a real post;
+// 200 {version, saved_at, errors} only after the commit (every valid answer saved;
+// "errors" names each refused one), 409 with the stored copy, as the step's inputs
+// ("form"), when another tab or device saved first, 422 when no answer could be saved.
 //
 // The status sits at the top of the form and stays in view (static/css/autosave.css).
 // It has two live regions: "Saving…" and "Saved" are announced politely, anything that
@@ -14,7 +16,7 @@
 
 import { fieldLabel, showFieldError } from "./autosave-field-errors.js";
 import { enhanceMatrix, enhanceRanking } from "./field-widgets.js";
-import { fill, readers } from "./step-fields.js";
+import { fieldIdOf, fill, readEntries, toBody } from "./step-fields.js";
 
 const IDLE_DELAY_MS = 2000;
 const MAX_UNSAVED_MS = 30000;
@@ -33,6 +35,7 @@ class Autosaver {
     this.assertiveRegion = this.status.querySelector("[data-save-status-assertive]");
     this.conflictPanel = form.querySelector("[data-conflict]");
     this.fields = [...form.querySelectorAll("[data-field-id]")];
+    this.fieldIds = this.fields.map((wrapper) => wrapper.dataset.fieldId);
     this.acknowledged = JSON.stringify(this.answers());
     this.inFlight = null;
     // The answers last sent and refused, in part or whole: sending them again would be
@@ -52,13 +55,8 @@ class Autosaver {
   }
 
   answers() {
-    const answers = {};
-    for (const wrapper of this.fields) {
-      const { fieldId: id, fieldType: type } = wrapper.dataset;
-      const value = readers[type]?.(wrapper, id);
-      if (value !== undefined) answers[id] = value;
-    }
-    return answers;
+    // The step's inputs as { name: [values] }: what the form would post for its fields.
+    return readEntries(this.form, this.fieldIds);
   }
 
   get dirty() {
@@ -140,10 +138,11 @@ class Autosaver {
     } catch {
       draft = null;
     }
-    if (!draft || typeof draft.answers !== "object") return;
+    if (!draft || typeof draft.entries !== "object" || !Array.isArray(draft.fields)) return;
+    // Only the fields the draft was written with: one added to the module since keeps
+    // what the server sent.
     for (const wrapper of this.fields) {
-      const { fieldId: id, fieldType: type } = wrapper.dataset;
-      if (id in draft.answers) fill(wrapper, id, type, draft.answers[id]);
+      if (draft.fields.includes(wrapper.dataset.fieldId)) fill(wrapper, draft.entries);
     }
     // Saved against the version the draft was written on: if another tab has saved
     // since, the server answers 409 and the person chooses, instead of overwriting.
@@ -159,7 +158,9 @@ class Autosaver {
 
   keepDraft() {
     try {
-      sessionStorage.setItem(this.draftKey, JSON.stringify({ version: this.version, answers: this.answers() }));
+      sessionStorage.setItem(this.draftKey, JSON.stringify({
+        version: this.version, fields: this.fieldIds, entries: this.answers(),
+      }));
     } catch {
       // Storage full or blocked: the text is still on the page and is still retried.
     }
@@ -199,7 +200,7 @@ class Autosaver {
 
   async send({ keepalive = false } = {}) {
     const answers = this.answers();
-    const body = JSON.stringify({ version: this.version, answers });
+    const body = toBody(this.version, answers);
     // "At least every 30 s" counts from this attempt: counting from the first unsaved
     // change would send a request on every key press once a save had failed for 30 s.
     this.firstUnsavedAt = null;
@@ -211,7 +212,6 @@ class Autosaver {
         credentials: "same-origin",
         keepalive,
         headers: {
-          "Content-Type": "application/json",
           Accept: "application/json",
           "X-CSRFToken": this.csrfToken(),
         },
@@ -252,8 +252,7 @@ class Autosaver {
     this.versionInput.value = String(data.version);
     // Refused answers kept their stored value: they stay unsaved (dirty) in this tab.
     const errors = data.errors || {};
-    const kept = { ...answers };
-    for (const id of Object.keys(errors)) delete kept[id];
+    const kept = Object.fromEntries(Object.entries(answers).filter(([name]) => !(fieldIdOf(name) in errors)));
     this.acknowledged = JSON.stringify(kept);
     this.refused = Object.keys(errors).length ? JSON.stringify(answers) : null;
     this.showErrors(errors);
@@ -322,7 +321,7 @@ class Autosaver {
   }
 
   showConflict(data) {
-    if (this.sameAsOurs(data.answers)) {
+    if (data.same) {
       // The "other" copy is what this tab already holds (a save sent as the page was
       // left, say, after which the draft was restored): nothing to choose between.
       this.failing = false;
@@ -339,17 +338,6 @@ class Autosaver {
     this.conflictPanel.querySelector("[data-conflict-time]").textContent = when;
     this.conflictPanel.hidden = false;
     this.say("Conflict – another tab or device saved newer answers. Your answers are still on this page. Choose which version to keep.", "problem");
-  }
-
-  sameAsOurs(theirs) {
-    // Key order aside (a database may reorder keys), the same answer to every field.
-    const canonical = (value) => JSON.stringify(value, (key, item) => (
-      item && typeof item === "object" && !Array.isArray(item)
-        ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1)))
-        : item));
-    const ours = this.answers();
-    return Boolean(theirs) && Object.keys(ours).every(
-      (id) => canonical(ours[id]) === canonical(theirs[id]));
   }
 
   resolve(version) {
@@ -377,12 +365,9 @@ class Autosaver {
   }
 
   takeTheirs() {
-    const { version, answers } = this.conflict;
+    const { version, form } = this.conflict;
     this.resolve(version);
-    for (const wrapper of this.fields) {
-      const { fieldId: id, fieldType: type } = wrapper.dataset;
-      fill(wrapper, id, type, answers?.[id]);
-    }
+    for (const wrapper of this.fields) fill(wrapper, form);
     this.acknowledged = JSON.stringify(this.answers());
     sessionStorage.removeItem(this.draftKey);
     this.say("Showing the other answers. Yours were kept as an earlier version of this step.");

@@ -19,6 +19,12 @@ export function enhanceRanking(wrapper, onChange) {
     });
     onChange();
   };
+  // Numbers put back from elsewhere (a reload, the other copy after a conflict): show
+  // the values in that order, unnumbered ones last.
+  wrapper.addEventListener("app:filled", () => {
+    const position = (li) => Number(li.querySelector("select").value) || 999;
+    [...list.children].sort((a, b) => position(a) - position(b)).forEach((li) => list.appendChild(li));
+  });
   for (const li of list.children) {
     const label = li.querySelector("label").textContent.trim();
     const group = document.createElement("span");

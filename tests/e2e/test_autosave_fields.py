@@ -1,6 +1,6 @@
 """Autosave, field by field: one refused answer never holds back the others, the refusal
-shows at its field, and the save status is in view and announced wherever the person is
-typing on a long step."""
+shows at its field, the save status is in view and announced wherever the person is
+typing on a long step, and every kind of input comes back after a reload or a conflict."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from tests.e2e.journeys import Fixture, sign_in
-from tests.e2e.test_worksheets_journeys import SAVE_WAIT_MS, step_url, stored
+from tests.e2e.test_worksheets_journeys import (
+    SAVE_WAIT_MS,
+    VALUES,
+    save_status,
+    step_url,
+    stored,
+    wait_until_stored,
+)
 
 SCAN1 = "scan-1-self-awareness"
 STEP = step_url(SCAN1, "enjoy-and-drain")
@@ -184,3 +191,66 @@ def test_changes_made_while_a_save_is_under_way_are_sent_after_a_failed_save(
         assert time.monotonic() < deadline, saved
         page.wait_for_timeout(100)  # (Playwright passes requests on only while it is called)
     expect(status_box(page)).to_contain_text(re.compile(r"Saved at \d\d:\d\d"))
+
+
+def test_ticks_a_ranking_and_text_come_back_after_a_reload_and_with_the_other_copy(
+    page: Page, navigates: Fixture, create_account: Fixture, live_app: Any,
+    monkeypatch: Any,
+) -> None:
+    """Autosave knows no field type: it posts the step's inputs and puts them back by
+    name, from this tab's storage after a reload and from the server after a conflict."""
+    account = create_account()
+    sign_in(page, navigates, account)
+    step = step_url(SCAN1, "work-values")
+    reflection = "What do you notice about your top 3 values?"
+    tab_1, tab_2 = page, page.context.new_page()
+    tab_1.goto(step)
+    tab_2.goto(step)
+    items_2 = tab_2.locator("[data-ranking] > li label")
+
+    # Tab 1 saves ticks, an order, an "Other" answer and text.
+    tab_1.get_by_label("Compassion").check()
+    tab_1.get_by_label("Other", exact=True).check()
+    tab_1.get_by_label("Your other answer").fill("Humour")
+    tab_1.get_by_role("button", name=f"Move up: {VALUES['lifestyle']}").click()
+    tab_1.get_by_label(reflection).fill("Lifestyle, for my children.")
+    order_1 = [*list(VALUES)[:6], "lifestyle", "challenge"]
+    wait_until_stored(tab_1, live_app, account.email, SCAN1, "work-values", lambda a: a.get(
+        "values-reflection") == "Lifestyle, for my children." and a.get(
+        "values-ranking") == order_1)
+
+    # Tab 2, still on version 0, conflicts and takes tab 1's answers: every input follows.
+    tab_2.get_by_label("Honesty and openness").check()
+    tab_2.get_by_label(reflection).fill("Honesty.")
+    panel = tab_2.locator("[data-conflict]")
+    expect(panel).to_be_visible(timeout=SAVE_WAIT_MS)
+    panel.get_by_role("button", name="Show the other answers").click()
+    expect(panel).to_be_hidden()
+    expect(tab_2.get_by_label("Compassion")).to_be_checked()
+    expect(tab_2.get_by_label("Honesty and openness")).not_to_be_checked()
+    expect(tab_2.get_by_label("Your other answer")).to_have_value("Humour")
+    expect(tab_2.get_by_label(reflection)).to_have_value("Lifestyle, for my children.")
+    expect(items_2).to_have_text([VALUES[value] for value in order_1])
+    expect(tab_2.get_by_label(VALUES["lifestyle"], exact=True)).to_have_value("7")
+
+    # The server stops saving; tab 2's next changes are kept in the tab over a reload.
+    monkeypatch.setitem(live_app.view_functions, "worksheets.autosave",
+                        lambda **_: ("Service unavailable", 503))
+    tab_2.on("dialog", lambda dialog: dialog.accept())
+    tab_2.get_by_label("Compassion").uncheck()
+    tab_2.get_by_label(reflection).fill("Learning, always.")
+    # (The status appearing moves the page down: wait for it before clicking on.)
+    expect(save_status(tab_2)).to_have_text("Not saved – retrying", timeout=SAVE_WAIT_MS)
+    tab_2.get_by_label("Learning and growing").check()
+    tab_2.get_by_role("button", name=f"Move up: {VALUES['challenge']}").click()
+    tab_2.reload()
+    order_2 = [*list(VALUES)[:6], "challenge", "lifestyle"]
+    expect(tab_2.get_by_label("Learning and growing")).to_be_checked()
+    expect(tab_2.get_by_label("Compassion")).not_to_be_checked()
+    expect(tab_2.get_by_label("Your other answer")).to_have_value("Humour")
+    expect(tab_2.get_by_label(reflection)).to_have_value("Learning, always.")
+    expect(items_2).to_have_text([VALUES[value] for value in order_2])
+    monkeypatch.undo()
+    wait_until_stored(tab_2, live_app, account.email, SCAN1, "work-values", lambda a: a.get(
+        "values-ranking") == order_2 and a.get("values-cards", {}).get("selected") == [
+        "learning", "other"])

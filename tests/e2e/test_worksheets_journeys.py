@@ -70,7 +70,8 @@ def wait_until_stored(
 
 
 def autosave_requests(page: Page) -> list[tuple[float, dict[str, Any]]]:
-    """Every autosave request the page sends from now on, as (monotonic time, body)."""
+    """Every autosave request the page sends from now on, as (monotonic time, body): the
+    step form's inputs, form-encoded, as {name: value}."""
     sent: list[tuple[float, dict[str, Any]]] = []
 
     def record(request: Request) -> None:
@@ -191,8 +192,7 @@ def test_autosave_waits_for_a_pause_then_says_saved_at(
     sent_at, body = sent[0]
     assert sent_at - last_key >= 1.9, f"sent {sent_at - last_key:.2f} s after the last key"
     text = "Relieved, and a little anxious."
-    assert body == {"version": 0, "answers": {
-        "gut-feeling": text, "reality-check": ""}}
+    assert body == {"version": "0", "gut-feeling": text, "reality-check": ""}
     response = answer.value
     assert response.status == 200
     data = response.json()
@@ -486,7 +486,7 @@ def test_offline_typing_is_kept_and_saved_when_back_online(
     assert stored(live_app, account.email, SCAN3, "your-decision")[1]["back-up-plan"] == (
         "A clinical fellow post.")
     draft = page.evaluate("() => JSON.parse(Object.values({...sessionStorage})[0])")
-    assert draft["answers"]["back-up-plan"] == offline_text  # kept in this tab
+    assert draft["entries"]["back-up-plan"] == [offline_text]  # kept in this tab
     # Failed attempts do not claim to be saving (nor make the live region chatter).
     while_offline = status_log(page)
     assert "Saving…" not in while_offline, while_offline
@@ -590,7 +590,7 @@ def test_two_tabs_conflict_keeps_both_texts_until_the_person_chooses(
     expect(save_status(tab_1)).to_have_text(re.compile(r"^Showing the other answers\."))
     # Choosing the other answers sends nothing: the server still has B, and A is kept.
     assert [body for _, body in sent_1] == [
-        {"version": 1, "answers": {"gut-feeling": "A text again", "reality-check": ""}}]
+        {"version": "1", "gut-feeling": "A text again", "reality-check": ""}]
     assert stored(live_app, account.email, SCAN3, "gut-and-reality-check") == (
         2, {"gut-feeling": "B text, really", "reality-check": ""})
     assert conflict_revisions(live_app, account.email, SCAN3, "gut-and-reality-check")[-1] == {

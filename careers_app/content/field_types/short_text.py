@@ -1,0 +1,24 @@
+"""A one-line text box."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from careers_app.content.field_types.base import FieldKind
+from careers_app.content.field_types.shared import clean_text
+
+if TYPE_CHECKING:
+    from careers_app.content.schema import FieldSpec
+
+SHORT_TEXT_LIMIT = 500
+
+
+class ShortText(FieldKind):
+    name = "short_text"
+    settings = frozenset({"max_length"})
+
+    def clean(self, spec: FieldSpec, value: object, strict: bool) -> str:
+        return clean_text(value, spec.max_length or SHORT_TEXT_LIMIT)
+
+    def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
+        return {"kind": "text", "text": value}
