@@ -9,7 +9,8 @@ import yaml
 
 PROJECT_MODULES = Path(__file__).parent.parent / "modules"
 # Closed, staging or copy sites: never a source of facts.
-BANNED = ("http://", "pixl8.cloud", "docstoc", "docsbay", "paperzz", "vdocuments", "medicalcareers.nhs.uk",
+BANNED = ("http://", "pixl8.cloud", "docstoc", "docsbay", "paperzz", "vdocuments",
+          "medicalcareers.nhs.uk",
           "scribd.com", "azurewebsites.net", "web.archive.org",
           # Old London careers pages: the careers unit now publishes on lpmde.ac.uk.
           "//london.hee.nhs.uk", "londonprofessionaldevelopment.hee.nhs.uk")
