@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.journeys import Fixture, sign_in
@@ -193,6 +194,7 @@ def test_changes_made_while_a_save_is_under_way_are_sent_after_a_failed_save(
     expect(status_box(page)).to_contain_text(re.compile(r"Saved at \d\d:\d\d"))
 
 
+@pytest.mark.in_process_server  # it makes the in-process server refuse saves
 def test_ticks_a_ranking_and_text_come_back_after_a_reload_and_with_the_other_copy(
     page: Page, navigates: Fixture, create_account: Fixture, live_app: Any,
     monkeypatch: Any,
