@@ -12,12 +12,6 @@ from urllib.parse import urlencode
 
 import pytest
 
-from careers_app.content.fields import (
-    CELL_LIMIT,
-    LONG_TEXT_LIMIT,
-    MATRIX_LABEL_LIMIT,
-    SHORT_TEXT_LIMIT,
-)
 from careers_app.db import utcnow
 from careers_app.errors import TOO_LARGE_MESSAGE
 from careers_app.security import Role
@@ -210,43 +204,9 @@ def test_an_answers_object_with_thousands_of_keys_is_refused(app, client, traine
 
 def _largest_inputs(spec) -> list[tuple[str, str]]:
     """Every input a step page can send for ``spec``, each at its longest."""
-    kind, name = spec.type, spec.id
-    if kind == "short_text":
-        return [(name, WIDE * (spec.max_length or SHORT_TEXT_LIMIT))]
-    if kind == "long_text":
-        return [(name, WIDE * LONG_TEXT_LIMIT)]
-    if kind == "choice":
-        return [(name, max((option.value for option in spec.options), key=len))]
-    if kind == "multi_choice":
-        return [(name, option.value) for option in spec.options] + [
-            (f"{name}--other", WIDE * 200)]
-    if kind == "scale":
-        return [(f"{name}--{statement.value}", "5") for statement in spec.statements]
-    if kind == "ranking":
-        return [(f"{name}--{option.value}", str(n)) for n, option in
-                enumerate(spec.options, start=1)]
-    if kind == "date":
-        return [(f"{name}--day", "27"), (f"{name}--month", "12"), (f"{name}--year", "2030")]
-    if kind == "decision_matrix":
-        return ([(f"{name}--option--{i}", WIDE * MATRIX_LABEL_LIMIT)
-                 for i in range(spec.max_options)]
-                + [(f"{name}--criterion--{j}", WIDE * MATRIX_LABEL_LIMIT)
-                   for j in range(spec.max_criteria)]
-                + [(f"{name}--weight--{j}", "5") for j in range(spec.max_criteria)]
-                + [(f"{name}--score--{i}--{j}", "5") for i in range(spec.max_options)
-                   for j in range(spec.max_criteria)])
-    inputs = [(f"{name}--rows", str(spec.max_rows))]
-    for row in range(spec.max_rows):
-        if kind == "list":
-            inputs += [(f"{name}--{row}--{column.id}", WIDE * column.max_length)
-                       for column in spec.columns]
-        else:
-            inputs += [(f"{name}--{row}--{column}", WIDE * CELL_LIMIT)
-                       for column in ("action", "measure", "support")]
-            inputs += [(f"{name}--{row}--target--day", "27"),
-                       (f"{name}--{row}--target--month", "12"),
-                       (f"{name}--{row}--target--year", "2030")]
-    return inputs
+    largest = spec.kind.sample(spec, lambda limit, n: WIDE * limit, dt.date(2030, 12, 27),
+                               full=True)
+    return spec.kind.to_form(spec, largest)
 
 
 def largest_step_post(step) -> list[tuple[str, str]]:

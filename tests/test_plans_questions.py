@@ -21,7 +21,6 @@ from careers_app.plans.models import PlanChoice
 from careers_app.plans.service import assemble, feeds_the_plan
 from careers_app.plans.sharing import take_snapshot
 from careers_app.worksheets.models import StepAnswer
-from tests.e2e.long_answers import field_answer
 from tests.planning import SCAN1, SCAN3, SCAN4, answer, typical_plan
 from tests.test_plans_page import section, text_of
 
@@ -178,10 +177,7 @@ def distinct_answer(module: Module, step_id: str, spec: FieldSpec, today: dt.dat
     marker = f"[{module.slug}/{step_id}/{spec.id}]"
     if spec.type in ("short_text", "long_text"):
         return f"{marker} an answer"
-    if spec.type == "list":
-        return [{column.id: f"{marker} row {row} {column.id}"[: column.max_length]
-                 for column in spec.columns} for row in range(2)]
-    return field_answer(spec, today)
+    return spec.kind.sample(spec, lambda limit, n: f"{marker} row {n}"[:limit], today)
 
 
 def complete_every_module(app, user_id: int) -> dict[str, str]:

@@ -473,34 +473,12 @@ def test_the_dev_server_prints_no_request_lines_with_paths(app, logs):
 # --- the canary: nothing anyone writes reaches a log ------------------------------------
 
 
-def _step_form(spec: FieldSpec, marker: str) -> dict[str, Any]:
+def _step_form(spec: FieldSpec, marker: str) -> dict[str, list[str]]:
     """A posted answer to ``spec`` with ``marker`` in every part a person can type."""
-    kind, key = spec.type, spec.id
-    if kind in ("short_text", "long_text"):
-        return {key: marker}
-    if kind == "choice":
-        return {key: spec.options[0].value}
-    if kind == "multi_choice":
-        chosen = [spec.options[0].value] + (["other"] if spec.allow_other else [])
-        return {key: chosen, f"{key}--other": marker}
-    if kind == "scale":
-        return {f"{key}--{statement.value}": "3" for statement in spec.statements}
-    if kind == "ranking":
-        return {f"{key}--{option.value}": str(n + 1) for n, option in enumerate(spec.options)}
-    if kind == "list":
-        return {f"{key}--rows": "1",
-                **{f"{key}--0--{column.id}": marker for column in spec.columns}}
-    if kind == "action_table":
-        return {f"{key}--rows": "1", f"{key}--0--action": marker, f"{key}--0--measure": marker,
-                f"{key}--0--support": marker, f"{key}--0--target--day": "1",
-                f"{key}--0--target--month": "6", f"{key}--0--target--year": "2030"}
-    if kind == "date":
-        return {f"{key}--day": "1", f"{key}--month": "6", f"{key}--year": "2030"}
-    if kind == "decision_matrix":
-        return {f"{key}--option--0": marker, f"{key}--option--1": marker + "b",
-                f"{key}--criterion--0": marker, f"{key}--weight--0": "3",
-                f"{key}--score--0--0": "4", f"{key}--score--1--0": "2"}
-    raise AssertionError(f"add a canary answer for {kind} to this test")
+    form: dict[str, list[str]] = {}
+    for key, value in spec.kind.to_form(spec, marked_value(spec, marker)):
+        form.setdefault(key, []).append(value)
+    return form
 
 
 @pytest.fixture

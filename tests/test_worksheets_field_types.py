@@ -3,6 +3,7 @@ the form inputs it reads, which is what autosave posts and restores."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -24,29 +25,7 @@ URL = f"/modules/{SCAN3}/steps/your-decision/autosave"
 
 def an_answer(spec: FieldSpec) -> Any:
     """A full answer of the field's type, in its stored shape once cleaned."""
-    kind = spec.type
-    raw: Any = {
-        "short_text": "Café rota", "long_text": "Line one\nline two",
-        "date": {"day": "7", "month": "11", "year": "2027"},
-        "decision_matrix": {"options": ["GP", "Psychiatry"],
-                            "criteria": [{"label": "Hours", "weight": 4},
-                                         {"label": "Teaching", "weight": 2}],
-                            "scores": [[5, 3], [2, 4]]},
-    }.get(kind)
-    if kind == "choice":
-        raw = spec.options[-1].value
-    elif kind == "multi_choice":
-        raw = {"selected": [spec.options[0].value, spec.options[-1].value],
-               "other": "A mentor" if spec.allow_other else ""}
-    elif kind == "scale":
-        raw = {statement.value: 1 + i % 5 for i, statement in enumerate(spec.statements)}
-    elif kind == "ranking":
-        raw = [option.value for option in reversed(spec.options)]
-    elif kind == "list":
-        raw = [{column.id: f"{column.label} {n}" for column in spec.columns} for n in (1, 2)]
-    elif kind == "action_table":
-        raw = [{"action": "Ask my supervisor", "measure": "Meeting booked", "support": "",
-                "target": {"day": "1", "month": "3", "year": "2027"}}]
+    raw = spec.kind.sample(spec, lambda limit, n: f"Café rota {n}"[:limit], dt.date(2026, 11, 1))
     return clean_answer(spec, raw, strict=False)
 
 
@@ -61,15 +40,17 @@ def test_every_field_reads_back_what_it_writes_as_form_inputs(where):
 
 
 @pytest.mark.parametrize("name", sorted(FIELD_TYPES))
-def test_each_type_has_its_class_module_and_two_templates(name):
+def test_each_type_has_its_class_module_and_input_template(name):
     kind = FIELD_TYPES[name]
     assert kind.name == name
-    for template in (kind.field_template, kind.answer_template):
-        assert (PROJECT_ROOT / "templates" / template).is_file(), template
+    assert (PROJECT_ROOT / "templates" / kind.field_template).is_file()
+    own_answer, as_on_plan = kind.answer_template
+    assert own_answer == f"worksheets/answers/{name}.html"
+    assert (PROJECT_ROOT / "templates" / as_on_plan).is_file()
 
 
 def test_an_unknown_type_is_named_with_the_types_there_are():
-    with pytest.raises(ValueError, match=r"Input should be 'short_text', .* or 'date' "
+    with pytest.raises(ValueError, match=r"Input should be 'action_table', .* or 'short_text' "
                                          r"\(got 'essay'\)"):
         FieldSpec.model_validate({"id": "x", "type": "essay", "label": "X"})
 

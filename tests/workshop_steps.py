@@ -55,30 +55,10 @@ def add_members(app, workshop_id: int, count: int, start: int = 0) -> list[int]:
 
 
 def marked_value(spec: FieldSpec, marker: str) -> Any:
-    """An acceptable answer to ``spec`` in which every piece of free text is ``marker``."""
-    kind = spec.type
-    if kind in ("short_text", "long_text"):
-        return marker
-    if kind == "choice":
-        return spec.options[0].value
-    if kind == "multi_choice":
-        return {"selected": [spec.options[0].value] + (["other"] if spec.allow_other else []),
-                "other": marker if spec.allow_other else ""}
-    if kind == "scale":
-        return {s.value: 3 for s in spec.statements}
-    if kind == "ranking":
-        return [o.value for o in spec.options]
-    if kind == "list":
-        return [{c.id: f"{marker}-{c.id}" for c in spec.columns}]
-    if kind == "action_table":
-        return [{"action": marker, "measure": marker, "support": marker,
-                 "target": {"day": "1", "month": "6", "year": "2030"}}]
-    if kind == "date":
-        return {"day": "1", "month": "6", "year": "2030"}
-    if kind == "decision_matrix":
-        return {"options": [f"{marker}-a", f"{marker}-b"],
-                "criteria": [{"label": f"{marker}-c", "weight": 3}], "scores": [[4], [2]]}
-    raise ValueError(kind)
+    """An acceptable answer to ``spec`` in which every piece of free text is ``marker``
+    (the first) or starts with it."""
+    return spec.kind.sample(spec, lambda limit, n: marker if n == 0 else f"{marker}-{n}",
+                            dt.date(2026, 11, 1))
 
 
 def write_markers(app, user_id: int, slug: str, marker: str, complete: bool = True) -> None:

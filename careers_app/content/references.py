@@ -1,6 +1,7 @@
-"""Links between modules: earlier answers a step recalls or a field is filled from, and
-the shared questions fields ask. Checked once every module has loaded, so a reference to
-a module, step or field that does not exist stops the app with its location."""
+"""Links between modules: earlier answers a step recalls, a field is filled from or
+offers to choose from, and the shared questions fields ask. Checked once every module
+has loaded, so a reference to a module, step or field that does not exist stops the app
+with its location."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from careers_app.content.carry import fit_problem
+from careers_app.content.field_types import FIELD_TYPES
 from careers_app.content.schema import FieldSpec, Module, Step
 
 if TYPE_CHECKING:  # the loader imports this module while it builds the registry
@@ -73,6 +75,8 @@ def reference_problems(registry: Registry, files: Mapping[str, str]) -> list[str
                 for reference in field.filled_from:
                     problems += _filled_from_problems(registry, where, module, step, field,
                                                       reference)
+                if field.choose_from:
+                    problems += _choose_from_problems(registry, where, field.choose_from)
     return problems + _loops(registry)
 
 
@@ -85,6 +89,18 @@ def _filled_from_problems(registry: Registry, where: str, module: Module, step: 
         return [f"{where}: filled_from '{reference}': a field cannot be filled from itself"]
     if problem := fit_problem(field, source.field):
         return [f"{where}: filled_from '{reference}': {problem}"]
+    return []
+
+
+def _choose_from_problems(registry: Registry, where: str, reference: str) -> list[str]:
+    source = locate(registry, reference)
+    if source is None:
+        return [f"{where}: choose_from '{reference}': {_missing(registry, reference)}"]
+    if not source.field.kind.has_entries:
+        listing = sorted(name for name, kind in FIELD_TYPES.items() if kind.has_entries)
+        return [f"{where}: choose_from '{reference}': a {source.field.type} field lists "
+                f"nothing to choose from (use a {', '.join(listing[:-1])} or {listing[-1]} "
+                "field)"]
     return []
 
 

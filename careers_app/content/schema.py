@@ -87,6 +87,9 @@ class FieldSpec(Strict):
     asks: Slug | None = None
     # Earlier answers that fill this field in while the trainee has not answered it.
     filled_from: tuple[Reference, ...] = ()
+    # An earlier answer that lists things (a list, ranking or multi_choice field) whose
+    # entries this field offers to choose from, as the trainee's own words.
+    choose_from: Reference | None = None
 
     @field_validator("filled_from", mode="before")
     @classmethod

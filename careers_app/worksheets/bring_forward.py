@@ -46,14 +46,24 @@ class BroughtForward:
     # For each filled-in field, the earlier answers it was filled from.
     filled_from: dict[str, list[Earlier]] = field(default_factory=dict)
     recalled: list[RecallGroup] = field(default_factory=list)
+    # For each field that offers earlier entries to choose from: where they come from
+    # and the entries (perhaps none yet).
+    choices: dict[str, Choices] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
         return not self.values and not self.recalled
 
 
+@dataclass(frozen=True)
+class Choices:
+    place: Located
+    entries: list[str]
+
+
 def needs_earlier_answers(step: Step) -> bool:
-    return bool(step.recall) or any(spec.filled_from for spec in step.fields)
+    return bool(step.recall) or any(spec.filled_from or spec.choose_from
+                                    for spec in step.fields)
 
 
 def _current(registry: ModuleRegistry, answers: Answers, place: Located, depth: int) -> Any:
@@ -96,7 +106,24 @@ def bring_forward(registry: ModuleRegistry, step: Step, saved: Mapping[str, Any]
             values[spec.id] = value
             origins[spec.id] = [Earlier(place, answer) for source, answer, place in sources
                                 if not is_empty(source, answer)]
-    return BroughtForward(values, origins, _recalled(registry, step, answers))
+    return BroughtForward(values, origins, _recalled(registry, step, answers),
+                          _choices(registry, step, answers))
+
+
+def _choices(registry: ModuleRegistry, step: Step, answers: Answers) -> dict[str, Choices]:
+    found = {}
+    for spec in step.fields:
+        place = locate(registry, spec.choose_from) if spec.choose_from else None
+        if place is None:
+            continue
+        value = _current(registry, answers, place, 1)
+        try:
+            entries = [] if is_empty(place.field, value) else place.field.kind.entries(
+                place.field, value)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            entries = []  # saved when the field had another shape: offer nothing
+        found[spec.id] = Choices(place, entries)
+    return found
 
 
 def _recalled(registry: ModuleRegistry, step: Step, answers: Answers) -> list[RecallGroup]:

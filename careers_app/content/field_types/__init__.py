@@ -1,31 +1,39 @@
 """The field types, registered by name. To add one, see "Adding a field type" in
-modules/README.md: a module here and its two templates."""
+modules/README.md: a module here (one FieldKind subclass) and its input template, found
+by looking through this package, so nothing else is edited."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import TYPE_CHECKING
 
-from careers_app.content.field_types.action_table import ActionTable
 from careers_app.content.field_types.base import OPTIONAL_SETTINGS, FieldKind, is_set
-from careers_app.content.field_types.choice import Choice
-from careers_app.content.field_types.date import Date
-from careers_app.content.field_types.decision_matrix import DecisionMatrix
-from careers_app.content.field_types.list_rows import ListRows
-from careers_app.content.field_types.long_text import LongText
-from careers_app.content.field_types.multi_choice import MultiChoice
-from careers_app.content.field_types.ranking import Ranking
-from careers_app.content.field_types.scale import Scale
-from careers_app.content.field_types.short_text import ShortText
 
 if TYPE_CHECKING:
     from careers_app.content.schema import FieldSpec
 
-# In this order in messages to content authors.
-FIELD_TYPES: dict[str, FieldKind] = {
-    kind.name: kind()
-    for kind in (ShortText, LongText, Choice, MultiChoice, Scale, Ranking, ListRows,
-                 DecisionMatrix, ActionTable, Date)
-}
+# Modules of this package that hold what the types share, not a type.
+_NOT_TYPES = frozenset({"base", "shared"})
+
+
+def _discover() -> dict[str, FieldKind]:
+    """One instance of each type, by name, in alphabetical order (as messages list them)."""
+    found: dict[str, FieldKind] = {}
+    for module_info in pkgutil.iter_modules(__path__):
+        if module_info.name in _NOT_TYPES:
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        for value in vars(module).values():
+            if (isinstance(value, type) and issubclass(value, FieldKind)
+                    and value.__module__ == module.__name__):
+                if value.name in found:
+                    raise ValueError(f"two field types are named {value.name!r}")
+                found[value.name] = value()
+    return dict(sorted(found.items()))
+
+
+FIELD_TYPES: dict[str, FieldKind] = _discover()
 
 
 def check_settings(kind: FieldKind, spec: FieldSpec) -> None:

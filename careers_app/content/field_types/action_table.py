@@ -6,10 +6,11 @@ not an item of a section.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind
+from careers_app.content.field_types.base import FieldKind, Writer
 from careers_app.content.field_types.shared import (
     FieldError,
     FormEntries,
@@ -18,6 +19,7 @@ from careers_app.content.field_types.shared import (
     clean_rows,
     clean_text,
     date_entries,
+    date_parts,
     format_date,
     name,
     parse_date,
@@ -91,3 +93,11 @@ class ActionTable(FieldKind):
 
     def row_input_id(self, spec: FieldSpec, index: int) -> str:
         return name(spec.id, index, "action")
+
+    def sample(self, spec: FieldSpec, write: Writer, today: dt.date,
+               full: bool = False) -> Any:
+        rows = spec.max_rows if full else min(3, spec.max_rows)
+        return [{**{column: write(CELL_LIMIT, row + number)
+                    for number, column in enumerate(ACTION_COLUMNS)},
+                 "target": date_parts(today + dt.timedelta(days=60 * (row + 1)))}
+                for row in range(rows)]

@@ -9,6 +9,8 @@ shown back) are found by its name.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from careers_app.content.field_types.shared import FormEntries
@@ -29,7 +31,11 @@ OPTIONAL_SETTINGS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "max_words": (("max_words",), "max_words is", ""),
     "max_length": (("max_length",), "max_length is", " (list columns have their own)"),
     "suggested_criteria": (("suggested_criteria",), "suggested_criteria is", ""),
+    "choose_from": (("choose_from",), "choose_from is", ""),
 }
+
+# Writes the n-th part of an answer that a person types, in at most ``limit`` characters.
+Writer = Callable[[int, int], str]
 
 
 def is_set(value: object) -> bool:
@@ -49,6 +55,8 @@ class FieldKind:
     wide: ClassVar[bool] = False
     # Rows the trainee adds and removes with the "Add another" and "Remove" buttons.
     has_rows: ClassVar[bool] = False
+    # Its answers are a list of things (see ``entries``) a later field can offer to choose.
+    has_entries: ClassVar[bool] = False
 
     @property
     def field_template(self) -> str:
@@ -56,9 +64,10 @@ class FieldKind:
         return f"worksheets/fields/{self.name}.html"
 
     @property
-    def answer_template(self) -> str:
-        """The answer as shown back, included by the ``answer`` macro of _answers.html."""
-        return f"worksheets/answers/{self.name}.html"
+    def answer_template(self) -> list[str]:
+        """The answer as shown back, included by the ``answer`` macro of _answers.html:
+        the type's own template if it has one, or else its plan display."""
+        return [f"worksheets/answers/{self.name}.html", "worksheets/answers/_display.html"]
 
     def check_settings(self, spec: FieldSpec) -> None:
         """Refuse (ValueError) settings this type needs but the field lacks."""
@@ -90,6 +99,18 @@ class FieldKind:
             return not value.strip()
         return not value
 
+    def entries(self, spec: FieldSpec, value: Any) -> list[str]:
+        """The things an answer lists, in its order, for a later field to choose from
+        (types with ``has_entries``)."""
+        raise ValueError(f"a {self.name} answer lists nothing to choose from")
+
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         """How the answer reads on a plan: text and tables only."""
         raise ValueError(f"no plan display for {self.name}")
+
+    def sample(self, spec: FieldSpec, write: Writer, today: dt.date,
+               full: bool = False) -> Any:
+        """A complete answer to ``spec``, before cleaning, for tests, benchmarks and demos:
+        each part a person types comes from ``write`` and dates fall after ``today``.
+        ``full`` fills every row, option and factor the field allows: its largest answer."""
+        raise NotImplementedError

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind
+from careers_app.content.field_types.base import FieldKind, Writer
 from careers_app.content.field_types.shared import FieldError, option_label
 
 if TYPE_CHECKING:
@@ -34,3 +35,9 @@ class Choice(FieldKind):
 
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         return {"kind": "text", "text": option_label(spec, value)}
+
+    def sample(self, spec: FieldSpec, write: Writer, today: dt.date,
+               full: bool = False) -> Any:
+        if full:  # the longest value a browser can post
+            return max((option.value for option in spec.options), key=len)
+        return spec.options[0].value

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind
+from careers_app.content.field_types.base import FieldKind, Writer
 from careers_app.content.field_types.shared import (
     FieldError,
     FormEntries,
     clean_date_parts,
     date_entries,
+    date_parts,
     format_date,
     name,
     read_date_parts,
@@ -46,3 +48,7 @@ class Date(FieldKind):
 
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         return {"kind": "text", "text": format_date(value)}
+
+    def sample(self, spec: FieldSpec, write: Writer, today: dt.date,
+               full: bool = False) -> Any:
+        return date_parts(today + dt.timedelta(days=90))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind
+from careers_app.content.field_types.base import FieldKind, Writer
 from careers_app.content.field_types.shared import (
     FieldError,
     FormEntries,
@@ -111,6 +112,15 @@ class DecisionMatrix(FieldKind):
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         return {"kind": "table", "columns": ["Option", "Weighted score", "Rank"],
                 "rows": [[r.option, str(r.total), str(r.rank)] for r in matrix_results(value)]}
+
+    def sample(self, spec: FieldSpec, write: Writer, today: dt.date,
+               full: bool = False) -> Any:
+        options = spec.max_options if full else min(3, spec.max_options)
+        factors = spec.max_criteria if full else min(3, spec.max_criteria)
+        return {"options": [write(MATRIX_LABEL_LIMIT, n) for n in range(options)],
+                "criteria": [{"label": write(MATRIX_LABEL_LIMIT, options + n), "weight": 5 - n % 5}
+                             for n in range(factors)],
+                "scores": [[(i + j) % 5 + 1 for j in range(factors)] for i in range(options)]}
 
 
 def _list(value: object) -> list[Any]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind
+from careers_app.content.field_types.base import FieldKind, Writer
 from careers_app.content.field_types.shared import (
     FormEntries,
     check_row_limits,
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 class ListRows(FieldKind):
     name = "list"
+    has_entries = True
     wide = True
     has_rows = True
     settings = frozenset({"columns"})
@@ -57,6 +59,18 @@ class ListRows(FieldKind):
     def row_input_id(self, spec: FieldSpec, index: int) -> str:
         return name(spec.id, index, spec.columns[0].id)
 
+    def entries(self, spec: FieldSpec, value: Any) -> list[str]:
+        """Each row's first column: what the row is about."""
+        first = spec.columns[0].id
+        return [text for row in value if isinstance(row, Mapping)
+                if (text := str(row.get(first, "")).strip())]
+
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         return {"kind": "table", "columns": [c.label for c in spec.columns],
                 "rows": [[row.get(c.id, "") for c in spec.columns] for row in value]}
+
+    def sample(self, spec: FieldSpec, write: Writer, today: dt.date,
+               full: bool = False) -> Any:
+        rows = spec.max_rows if full else min(max(3, spec.min_rows), spec.max_rows)
+        return [{column.id: write(column.max_length, row + number)
+                 for number, column in enumerate(spec.columns)} for row in range(rows)]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind
+from careers_app.content.field_types.base import FieldKind, Writer
 from careers_app.content.field_types.shared import FieldError, clean_text, word_count
 
 if TYPE_CHECKING:
@@ -26,3 +27,11 @@ class LongText(FieldKind):
 
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         return {"kind": "text", "text": value}
+
+    def sample(self, spec: FieldSpec, write: Writer, today: dt.date,
+               full: bool = False) -> Any:
+        # About five characters a word keeps a writer's prose within the word limit;
+        # the largest answer is one unbroken string, which counts as a single word.
+        if full or spec.max_words is None:
+            return write(LONG_TEXT_LIMIT, 0)
+        return write(min(LONG_TEXT_LIMIT, spec.max_words * 5), 0)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind
+from careers_app.content.field_types.base import FieldKind, Writer
 from careers_app.content.field_types.choice import check_options
 from careers_app.content.field_types.shared import (
     FieldError,
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 class MultiChoice(FieldKind):
     name = "multi_choice"
+    has_entries = True
     settings = frozenset({"options", "allow_other"})
     required_message = "Choose at least one option"
 
@@ -65,8 +67,18 @@ class MultiChoice(FieldKind):
     def is_empty(self, spec: FieldSpec, value: object) -> bool:
         return not (isinstance(value, Mapping) and value.get("selected"))
 
+    def entries(self, spec: FieldSpec, value: Any) -> list[str]:
+        return list(self.display(spec, value)["items"])
+
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         items = [option_label(spec, item) for item in value["selected"] if item != "other"]
         if "other" in value["selected"] and value.get("other"):
             items.append(f"Other: {value['other']}")
         return {"kind": "bullets", "items": items}
+
+    def sample(self, spec: FieldSpec, write: Writer, today: dt.date,
+               full: bool = False) -> Any:
+        chosen = spec.options if full else spec.options[:3]
+        other = write(200, 0) if spec.allow_other else ""
+        return {"selected": [option.value for option in chosen] + (["other"] if other else []),
+                "other": other}

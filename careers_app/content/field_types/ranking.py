@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind
+from careers_app.content.field_types.base import FieldKind, Writer
 from careers_app.content.field_types.choice import check_options
 from careers_app.content.field_types.shared import (
     FieldError,
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 class Ranking(FieldKind):
     name = "ranking"
+    has_entries = True
     settings = frozenset({"options"})
     required_message = "Put the values in order"
 
@@ -64,5 +66,12 @@ class Ranking(FieldKind):
     def first_input_id(self, spec: FieldSpec) -> str:
         return name(spec.id, spec.options[0].value)
 
+    def entries(self, spec: FieldSpec, value: Any) -> list[str]:
+        return [option_label(spec, item) for item in value]
+
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         return {"kind": "ranking", "items": [option_label(spec, item) for item in value]}
+
+    def sample(self, spec: FieldSpec, write: Writer, today: dt.date,
+               full: bool = False) -> Any:
+        return [option.value for option in spec.options]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind
+from careers_app.content.field_types.base import FieldKind, Writer
 from careers_app.content.field_types.shared import (
     FieldError,
     FormEntries,
@@ -58,3 +59,7 @@ class Scale(FieldKind):
         low, high = spec.scale_labels or ("low", "high")
         rows = [{"label": s.label, "value": value.get(s.value)} for s in spec.statements]
         return {"kind": "ratings", "low": low, "high": high, "rows": rows}
+
+    def sample(self, spec: FieldSpec, write: Writer, today: dt.date,
+               full: bool = False) -> Any:
+        return {statement.value: number % 5 + 1 for number, statement in enumerate(spec.statements)}

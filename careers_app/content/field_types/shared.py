@@ -139,6 +139,11 @@ def parse_date(parts: object) -> dt.date | None:
         return None
 
 
+def date_parts(day: dt.date) -> dict[str, str]:
+    """A date as the three boxes hold it."""
+    return {"day": str(day.day), "month": str(day.month), "year": str(day.year)}
+
+
 def format_date(parts: object) -> str:
     """"27 March 2027", or the parts as typed when they do not make a date yet."""
     day = parse_date(parts)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind
+from careers_app.content.field_types.base import FieldKind, Writer
 from careers_app.content.field_types.shared import clean_text
 
 if TYPE_CHECKING:
@@ -22,3 +23,7 @@ class ShortText(FieldKind):
 
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         return {"kind": "text", "text": value}
+
+    def sample(self, spec: FieldSpec, write: Writer, today: dt.date,
+               full: bool = False) -> Any:
+        return write(spec.max_length or SHORT_TEXT_LIMIT, 0)
