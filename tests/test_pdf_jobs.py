@@ -44,8 +44,12 @@ def app(database_url: str, tmp_path):  # type: ignore[no-untyped-def]
     """Jobs wait in a real queue (a SQLite file) until a test runs them."""
     with fresh_app(database_url, QUEUE_IMMEDIATE=False,
                    QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
-                   PDF_PRERENDER_DELAY=0.4, PDF_RETRY_DELAY=0.1) as app:
+                   PDF_PRERENDER_DELAY=0.4, PDF_RETRY_DELAY=RETRY_DELAY) as app:
         yield app
+
+
+# Long enough that a slow first run of the queue never reaches the retry it scheduled.
+RETRY_DELAY = 1.0
 
 
 def run_jobs(app) -> int:
@@ -248,7 +252,7 @@ def test_a_plan_too_long_to_render_gets_the_clear_message_and_is_listed(
     run_jobs(app)  # the first attempt: a timeout is tried once more
     (row,) = render_rows(app)
     assert row.status == "queued" and row.failure == "timeout" and row.attempts == 1
-    time.sleep(0.15)
+    time.sleep(RETRY_DELAY + 0.05)
     run_jobs(app)
     (row,) = render_rows(app)
     assert row.status == "failed" and row.attempts == 2 and row.failure == "timeout"
