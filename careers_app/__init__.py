@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from careers_app.config import PROJECT_ROOT, check_production, load_config
 from careers_app.content.glossary import load_glossary
-from careers_app.content.loader import load_registry
+from careers_app.content.loader import cached_registry
 from careers_app.jsonbody import RequestJSONProvider
 from careers_app.logs import init_logging
 
@@ -53,7 +53,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         )
 
     # Content is checked before anything is served: a broken module stops start-up.
-    app.extensions["modules"] = load_registry(Path(app.config["MODULES_DIR"]))
+    app.extensions["modules"] = cached_registry(Path(app.config["MODULES_DIR"]))
     app.extensions["glossary"] = load_glossary(Path(app.config["MODULES_DIR"]))
     _init_extensions(app)
     app.url_map.converters["id"] = DatabaseId

@@ -206,3 +206,19 @@ def test_reset_runs_the_same_queries_whether_or_not_the_account_exists(app, clie
         return statements
 
     assert statements_for("a@example.org") == statements_for("b@example.org")
+
+
+def test_outside_the_test_suite_passwords_are_hashed_at_full_strength():
+    """The test suite hashes cheaply (APP_ENV=test); every other environment uses
+    argon2-cffi's defaults, RFC 9106's low-memory profile."""
+    import os
+    import subprocess
+    import sys
+
+    for environment in ("production", "development"):
+        result = subprocess.run(
+            [sys.executable, "-c", "from careers_app.accounts.passwords import hash_password;"
+             "print(hash_password('a long enough test password'))"],
+            env={**os.environ, "APP_ENV": environment}, capture_output=True, text=True,
+            check=True, timeout=60)
+        assert result.stdout.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), environment

@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import TypeAdapter, ValidationError, model_validator
 
-from careers_app.content.loader import ModuleError
+from careers_app.content.loader import ModuleError, parse_yaml
 from careers_app.content.schema import Module, Strict, Text
 
 CAST_FILE = Path("cast") / "cast.yaml"
@@ -101,7 +101,7 @@ def load_cast(modules_dir: Path) -> dict[str, CastMember]:
         return {}
     try:
         members = TypeAdapter(tuple[CastMember, ...]).validate_python(
-            yaml.safe_load(path.read_text(encoding="utf-8")))
+            parse_yaml(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as error:
         raise ModuleError(f"{CAST_FILE}: {error}") from error
     cast: dict[str, CastMember] = {}

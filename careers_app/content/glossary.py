@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from careers_app.content.loader import ModuleError
+from careers_app.content.loader import ModuleError, parse_yaml
 from careers_app.content.schema import Module, Strict, Text
 
 GLOSSARY_FILE = Path("glossary") / "terms.yaml"
@@ -29,7 +29,7 @@ def load_glossary(modules_dir: Path) -> tuple[Term, ...]:
         return ()
     try:
         terms = TypeAdapter(tuple[Term, ...]).validate_python(
-            yaml.safe_load(path.read_text(encoding="utf-8")))
+            parse_yaml(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as error:
         raise ModuleError(f"{GLOSSARY_FILE}: {error}") from error
     return tuple(sorted(terms, key=lambda term: term.term.lower()))
