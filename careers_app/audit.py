@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from careers_app.accounts.models import User
 from careers_app.db import UTCDateTime, utcnow
 from careers_app.extensions import db
+from careers_app.refused_posts import only_showing_the_form
 
 
 class AuditEvent(db.Model):
@@ -39,6 +40,20 @@ def record(
                        target_id=target_id, subject_id=subject_id)
     db.session.add(event)
     return event
+
+
+def record_look(actor_id: int, action: str, target_type: str, target_id: int,
+                subject_id: int) -> None:
+    """Write down at once that someone looked at another person's information.
+
+    Nothing is written while a view only shows a refused form back (no commit is allowed
+    then, and the person already looked when the page was first drawn), nor when a
+    person looks at their own information.
+    """
+    if only_showing_the_form() or actor_id == subject_id:
+        return
+    record(actor_id, action, target_type, target_id, subject_id)
+    db.session.commit()
 
 
 def events_about(
