@@ -151,9 +151,9 @@ def attached_plan(application_id: int) -> Response:
         return redirect(url_for(".attached_plan_preparing", application_id=found.id), 303)
     # Said as the role the trainee knows this person in: their coach, or a coordinator.
     as_coach = found.coach_id == current_user.id and current_user.has_role(Role.COACH)
-    record_look(current_user.id, "attached_plan_downloaded_by_" + (
-        "coach" if as_coach else "coordinator"), "coaching_application", found.id,
-        found.user_id)
+    record_look(current_user.id, "attached_plan_downloaded_by_coach" if as_coach
+                else "attached_plan_downloaded_by_coordinator", "coaching_application",
+                found.id, found.user_id)
     return attachment(outcome.pdf, found.applicant.full_name, "action-plan", "pdf")
 
 
