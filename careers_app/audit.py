@@ -1,4 +1,5 @@
-"""The audit log: who did what to whose plan, and when.
+"""The audit log: who did what about whom (their plan, application, appointments, shown
+answers, roles), and when. The person an event is about reads it at /account/activity.
 
 An event names people and objects by id only; it never holds what anyone wrote.
 """
