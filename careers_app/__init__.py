@@ -100,6 +100,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from careers_app.accounts import bp as accounts_bp
+    from careers_app.activity import bp as activity_bp
     from careers_app.admin import bp as admin_bp
     from careers_app.coaching import bp as coaching_bp
     from careers_app.dashboard import bp as dashboard_bp
@@ -111,7 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from careers_app.workshops import bp as workshops_bp
 
     for blueprint in (public_bp, accounts_bp, dashboard_bp, worksheets_bp, plans_bp,
-                      coaching_bp, workshops_bp, admin_bp, reminders_bp):
+                      coaching_bp, workshops_bp, admin_bp, reminders_bp, activity_bp):
         app.register_blueprint(blueprint)
     init_presenters(app)
 

@@ -1,4 +1,5 @@
-"""The audit log: who did what to whose plan, and when.
+"""The audit log: who did what about whom (their plan, application, appointments, shown
+answers, roles), and when. The person an event is about reads it at /account/activity.
 
 An event names people and objects by id only; it never holds what anyone wrote.
 """
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from careers_app.accounts.models import User
 from careers_app.db import UTCDateTime, utcnow
 from careers_app.extensions import db
+from careers_app.refused_posts import only_showing_the_form
 
 
 class AuditEvent(db.Model):
@@ -39,6 +41,20 @@ def record(
                        target_id=target_id, subject_id=subject_id)
     db.session.add(event)
     return event
+
+
+def record_look(actor_id: int, action: str, target_type: str, target_id: int,
+                subject_id: int) -> None:
+    """Write down at once that someone looked at another person's information.
+
+    Nothing is written while a view only shows a refused form back (no commit is allowed
+    then, and the person already looked when the page was first drawn), nor when a
+    person looks at their own information.
+    """
+    if only_showing_the_form() or actor_id == subject_id:
+        return
+    record(actor_id, action, target_type, target_id, subject_id)
+    db.session.commit()
 
 
 def events_about(

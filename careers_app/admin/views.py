@@ -11,11 +11,12 @@ from careers_app.accounts.service import set_roles
 from careers_app.admin import bp
 from careers_app.admin.forms import RolesForm, UserSearchForm
 from careers_app.admin.service import PAGE_SIZE, search_users
+from careers_app.audit import record
 from careers_app.content.fields import small_number
 from careers_app.extensions import db
 from careers_app.forms import rerender_on_csrf_failure
 from careers_app.logs import log_event
-from careers_app.security import Role, roles_required
+from careers_app.security import GRANTABLE_ROLES, Role, roles_required
 
 MAX_PAGE_DIGITS = 6
 
@@ -54,11 +55,20 @@ def user_roles(user_id: int) -> str | Response:
             )
         else:
             before = person.roles
-            set_roles(person, chosen)
+            _audit_role_changes(person, before, chosen)
+            set_roles(person, chosen)  # its commit saves the audit events with the change
             _log_role_changes(person, before)
             flash(f"Roles for {person.full_name} have been saved.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_roles.html", person=person, form=form)
+
+
+def _audit_role_changes(person: User, before: frozenset[Role], chosen: set[Role]) -> None:
+    """One audit event per role granted or removed, about the person (who may read it)."""
+    after = frozenset({Role.TRAINEE, *(role for role in chosen if role in GRANTABLE_ROLES)})
+    for change, roles in (("granted", after - before), ("removed", before - after)):
+        for role in sorted(roles):
+            record(current_user.id, f"role_{change}_{role.value}", "user", person.id, person.id)
 
 
 def _log_role_changes(person: User, before: frozenset[Role]) -> None:

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from careers_app.audit import record_look
 from careers_app.clock import TimeProblem, in_uk, parse_time, uk_to_utc
 from careers_app.coaching import bp, service
 from careers_app.coaching.forms import BookingForm, MoveForm, NoteForm
@@ -79,6 +80,8 @@ def client(application_id: int) -> str | Response:
         service.add_note(found, current_user, note.body.data)
         flash("Your note is saved. Only you and the coordinators can read it.", "success")
         return redirect(url_for(".client", application_id=found.id) + "#notes")
+    record_look(current_user.id, "application_viewed_by_coach", "coaching_application",
+                found.id, found.user_id)
     appointments = service.appointments_of(found)
     return render_template(
         "coaching/client.html", application=found, booking=booking, note=note,
@@ -95,11 +98,12 @@ def change_appointment(application_id: int, appointment_id: int, change: str) ->
     if BaseForm().validate_on_submit():
         try:
             if change == "cancel":
-                service.cancel_by_coach(appointment, found, utcnow())
+                service.cancel_by_coach(appointment, found, current_user, utcnow())
             elif change == "waive":
-                service.waive(appointment)
+                service.waive(appointment, found, current_user)
             else:
-                service.record_attendance(appointment, change == "attended", utcnow())
+                service.record_attendance(appointment, found, change == "attended",
+                                          current_user, utcnow())
         except service.BookingProblem as problem:
             flash(str(problem), "warning")
     return redirect(url_for(".client", application_id=found.id) + "#appointments")
@@ -115,7 +119,8 @@ def move_appointment(application_id: int, appointment_id: int) -> str | Response
     local = in_uk(appointment.starts_at)
     form = MoveForm(data={"day": local.date(), "time": f"{local:%H:%M}"})
     if form.validate_on_submit() and _scheduled(
-            form, lambda starts_at: service.reschedule(appointment, found, starts_at, utcnow())):
+            form, lambda starts_at: service.reschedule(appointment, found, starts_at, current_user,
+                                                  utcnow())):
         flash("The appointment has moved. The trainee has been sent the new time.", "success")
         return redirect(url_for(".client", application_id=found.id) + "#appointments")
     return render_template("coaching/move.html", application=found, appointment=appointment,

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from careers_app.audit import record_look
 from careers_app.coaching import bp, rules, service
 from careers_app.coaching.forms import AllocateForm, DeclineForm
 from careers_app.coaching.models import ApplicationStatus
@@ -51,6 +52,8 @@ def review(application_id: int) -> str | Response:
         service.decline(found, decline_form.reason.data, current_user)
         flash("The application is declined. The trainee has been told why by email.", "success")
         return redirect(url_for(".queue"))
+    record_look(current_user.id, "application_viewed_by_coordinator", "coaching_application",
+                found.id, found.user_id)
     return render_template("coaching/review.html", application=found, waiting=waiting,
                            allocate_form=allocate_form, decline_form=decline_form,
                            notes=service.notes_for(found),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import func, select
 
 from careers_app.accounts.models import User, UserRole
+from careers_app.audit import record
 from careers_app.coaching import emails, rules, training_numbers
 from careers_app.coaching.eligibility import STAGES, eligibility_problems
 from careers_app.coaching.models import (
@@ -20,7 +21,7 @@ from careers_app.coaching.models import (
     CoachNote,
 )
 from careers_app.coaching.training_numbers import Need
-from careers_app.coaching.workflow import transition
+from careers_app.coaching.workflow import transition, transition_appointment
 from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
 from careers_app.extensions import db
@@ -148,10 +149,11 @@ def submit(application: CoachingApplication, actor: User) -> None:
 
 def withdraw(application: CoachingApplication, actor: User) -> None:
     transition(application, S.WITHDRAWN, actor.id)
+    now = utcnow()
     for appointment in upcoming(application):
-        appointment.status = AppointmentStatus.CANCELLED_BY_COACH  # never uses the allowance
-        appointment.cancelled_at = utcnow()
-        appointment.sequence += 1
+        # As if the coach cancelled: it never uses the allowance.
+        transition_appointment(appointment, application, AppointmentStatus.CANCELLED_BY_COACH,
+                               actor.id, now)
     db.session.commit()
 
 
@@ -274,14 +276,15 @@ def book(application: CoachingApplication, coach: User, starts_at: dt.datetime, 
     db.session.add(appointment)
     if application.status == S.ALLOCATED:
         transition(application, S.ACTIVE, coach.id)
-    db.session.flush()  # the appointment's id names its calendar event
+    # Saves it: the appointment's id names its calendar event and its audit record.
+    transition_appointment(appointment, application, AppointmentStatus.BOOKED, coach.id, now)
     emails.appointment_change(application, appointment, "booked")
     db.session.commit()
     return appointment
 
 
 def reschedule(appointment: Appointment, application: CoachingApplication,
-               starts_at: dt.datetime, now: dt.datetime) -> None:
+               starts_at: dt.datetime, actor: User, now: dt.datetime) -> None:
     """Move a booked appointment; calendars update the same event (same UID, next SEQUENCE)."""
     if appointment.status != AppointmentStatus.BOOKED:
         raise BookingProblem("Only a booked appointment can be moved")
@@ -290,51 +293,57 @@ def reschedule(appointment: Appointment, application: CoachingApplication,
     if _clashes(appointment.coach_id, starts_at, appointment.minutes, ignore=appointment.id):
         raise BookingProblem("You already have an appointment at that time")
     appointment.starts_at, appointment.sequence = starts_at, appointment.sequence + 1
+    record(actor.id, "appointment_moved", "appointment", appointment.id, application.user_id)
     emails.appointment_change(application, appointment, "changed")
     db.session.commit()
 
 
 def cancel_by_trainee(appointment: Appointment, application: CoachingApplication,
-                      reason: str, now: dt.datetime) -> None:
+                      reason: str, actor: User, now: dt.datetime) -> None:
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
         raise BookingProblem("This appointment can no longer be cancelled here")
     late = rules.is_late(appointment.starts_at, now)
     if late and not reason.strip():
         raise BookingProblem(
             f"Say why you are cancelling less than {rules.NOTICE_HOURS} hours before")
-    appointment.status = AppointmentStatus.CANCELLED_BY_TRAINEE
     appointment.late, appointment.cancel_reason = late, reason
-    appointment.cancelled_at, appointment.sequence = now, appointment.sequence + 1
+    transition_appointment(appointment, application, AppointmentStatus.CANCELLED_BY_TRAINEE,
+                           actor.id, now)
     emails.appointment_change(application, appointment, "cancelled")
     db.session.commit()
 
 
 def cancel_by_coach(appointment: Appointment, application: CoachingApplication,
-                    now: dt.datetime) -> None:
+                    actor: User, now: dt.datetime) -> None:
     if appointment.status != AppointmentStatus.BOOKED:
         raise BookingProblem("This appointment is not booked")
-    appointment.status = AppointmentStatus.CANCELLED_BY_COACH
-    appointment.cancelled_at, appointment.sequence = now, appointment.sequence + 1
+    transition_appointment(appointment, application, AppointmentStatus.CANCELLED_BY_COACH,
+                           actor.id, now)
     emails.appointment_change(application, appointment, "cancelled")
     db.session.commit()
 
 
-def waive(appointment: Appointment) -> None:
+def waive(appointment: Appointment, application: CoachingApplication, actor: User) -> None:
     """Give a late cancellation back to the trainee's allowance."""
-    if appointment.status == AppointmentStatus.CANCELLED_BY_TRAINEE and appointment.late:
+    if appointment.status == AppointmentStatus.CANCELLED_BY_TRAINEE and appointment.late \
+            and not appointment.waived:
         appointment.waived = True
+        record(actor.id, "appointment_waived", "appointment", appointment.id,
+               application.user_id)
         db.session.commit()
 
 
-def record_attendance(appointment: Appointment, attended: bool, now: dt.datetime) -> None:
+def record_attendance(appointment: Appointment, application: CoachingApplication,
+                      attended: bool, actor: User, now: dt.datetime) -> None:
     if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.ATTENDED,
                                   AppointmentStatus.DID_NOT_ATTEND):
         raise BookingProblem("A cancelled appointment cannot be marked")
     if appointment.starts_at > now:
         raise BookingProblem("Attendance can be recorded once the appointment has started")
-    appointment.status = (AppointmentStatus.ATTENDED if attended
-                          else AppointmentStatus.DID_NOT_ATTEND)
-    db.session.commit()
+    marked = AppointmentStatus.ATTENDED if attended else AppointmentStatus.DID_NOT_ATTEND
+    if appointment.status != marked:  # marking it the same again changes nothing
+        transition_appointment(appointment, application, marked, actor.id, now)
+        db.session.commit()
 
 
 def find_appointment(application: CoachingApplication, appointment_id: int) -> Appointment | None:

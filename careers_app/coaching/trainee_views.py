@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from careers_app.audit import record_look
 from careers_app.clock import in_uk
 from careers_app.coaching import bp, rules, service, training_numbers
 from careers_app.coaching.calendar import appointment_ics
@@ -148,6 +149,11 @@ def attached_plan(application_id: int) -> Response:
     outcome = snapshot_download(snapshot)
     if outcome.pdf is None:
         return redirect(url_for(".attached_plan_preparing", application_id=found.id), 303)
+    # Said as the role the trainee knows this person in: their coach, or a coordinator.
+    as_coach = found.coach_id == current_user.id and current_user.has_role(Role.COACH)
+    record_look(current_user.id, "attached_plan_downloaded_by_coach" if as_coach
+                else "attached_plan_downloaded_by_coordinator", "coaching_application",
+                found.id, found.user_id)
     return attachment(outcome.pdf, found.applicant.full_name, "action-plan", "pdf")
 
 
@@ -202,7 +208,8 @@ def cancel(application_id: int, appointment_id: int) -> str | Response:
     form = CancelForm()
     if form.validate_on_submit():
         try:
-            service.cancel_by_trainee(appointment, found, form.reason.data or "", now)
+            service.cancel_by_trainee(appointment, found, form.reason.data or "", current_user,
+                                      now)
         except service.BookingProblem as problem:
             form.reason.errors = [str(problem)]
         else:

@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from careers_app.audit import record_look
 from careers_app.clock import TimeProblem, in_uk, parse_time, uk_to_utc
 from careers_app.content.loader import ModuleRegistry
 from careers_app.forms import BaseForm, rerender_on_csrf_failure
@@ -197,6 +198,9 @@ def shown_answers(workshop_id: int, membership_id: int, slug: str) -> str:
     if membership is None or module is None or \
             (membership.id, slug) not in service.shown_modules([membership.id]):
         abort(404)
+    # The record names the workshop, not the module or the answers.
+    record_look(current_user.id, "shown_answers_viewed", "workshop", found.id,
+                membership.user_id)
     return render_template("workshops/shown_answers.html", workshop=found, module=module,
                            membership=membership,
                            answers=answers_for_module(membership.user_id, slug))
