@@ -36,7 +36,8 @@ def test_the_options_are_the_trainees_own_shortlist(app, client, trainee):
     assert "I have not chosen yet" in text
     hint = text.split(f'id="{PICK}-hint"', 1)[1].split("</div>", 1)[0]
     assert "These are the entries in" in hint
-    assert f'href="/modules/{SCAN3}/steps/shortlist">step 1 of SCAN 3: Arriving at a decision</a>' in hint
+    assert (f'href="/modules/{SCAN3}/steps/shortlist">'
+            "step 1 of SCAN 3: Arriving at a decision</a>") in hint
 
 
 def test_an_unsaved_scan_3_shortlist_offers_what_scan_2_would_fill_it_with(app, client, trainee):
