@@ -1,0 +1,190 @@
+"""Download my data: the pages, the password check, progress, expiry, the email, 404s."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from careers_app.accounts import recent_password
+from careers_app.audit import AuditEvent
+from careers_app.db import utcnow
+from careers_app.extensions import db
+from careers_app.mail import outbox
+from careers_app.personal_data import service
+from careers_app.personal_data.models import DataExport
+from tests.factories import DEFAULT_PASSWORD
+from tests.planning import typical_plan
+
+
+@pytest.fixture
+def later(monkeypatch):  # type: ignore[no-untyped-def]
+    """Move the recent-password clock forward by a number of minutes."""
+    start = recent_password.now()
+
+    def move(minutes: float) -> None:
+        monkeypatch.setattr(recent_password, "now", lambda: int(start + minutes * 60))
+
+    return move
+
+
+@pytest.fixture
+def queue_held(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """Exports are enqueued but no worker runs them (the test runs them by hand)."""
+    enqueued: list[int] = []
+    monkeypatch.setattr("careers_app.personal_data.tasks.build_export_job", enqueued.append)
+    return enqueued
+
+
+def only_export(app) -> DataExport:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        export = db.session.execute(select(DataExport)).scalar_one()
+        db.session.expunge(export)
+        return export
+
+
+def test_a_fresh_sign_in_counts_as_a_recent_password(client, trainee):
+    page = client.get("/account/export")
+    assert page.status_code == 200
+    assert "Download your data" in page.get_data(as_text=True)
+
+
+def test_ten_minutes_after_signing_in_the_password_is_asked_for_again(client, trainee, later):
+    later(10)
+    asked = client.get("/account/export")
+    assert asked.status_code == 302
+    assert asked.headers["Location"] == "/account/confirm-password?next=/account/export"
+    # A post is sent the same way, and nothing is started.
+    assert client.post("/account/export").headers["Location"].startswith(
+        "/account/confirm-password")
+    confirmed = client.post("/account/confirm-password?next=/account/export",
+                            data={"password": DEFAULT_PASSWORD})
+    assert confirmed.status_code == 302
+    assert confirmed.headers["Location"] == "/account/export"
+    later(19)
+    assert client.get("/account/export").status_code == 200
+    later(20)  # ten minutes after confirming: asked again
+    assert client.get("/account/export").headers["Location"].startswith(
+        "/account/confirm-password")
+
+
+def test_a_wrong_password_says_so_and_keeps_nothing(client, trainee, later):
+    later(11)
+    wrong = client.post("/account/confirm-password?next=/account/export",
+                        data={"password": "not my password at all"})
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 200
+    assert "There is a problem" in html and "Enter your correct password" in html
+    assert "Error: Confirm your password" in html
+    assert "not my password at all" not in html
+    assert client.get("/account/export").status_code == 302
+
+
+def test_confirming_is_throttled_like_signing_in(client, trainee, later):
+    later(11)
+    for _ in range(5):
+        client.post("/account/confirm-password", data={"password": "not my password at all"})
+    refused = client.post("/account/confirm-password", data={"password": DEFAULT_PASSWORD})
+    assert refused.status_code == 429
+    assert "too many attempts" in refused.get_data(as_text=True)
+    assert client.get("/account/export").status_code == 302
+
+
+def test_confirming_never_goes_to_another_site(client, trainee, later):
+    later(11)
+    done = client.post("/account/confirm-password?next=//evil.example/",
+                       data={"password": DEFAULT_PASSWORD})
+    assert done.headers["Location"] == "/account/profile"
+
+
+def test_a_second_request_shows_the_first_ones_progress(app, client, trainee, queue_held):
+    first = client.post("/account/export")
+    export = only_export(app)
+    assert first.headers["Location"] == f"/account/export/{export.id}"
+    waiting = client.get(f"/account/export/{export.id}").get_data(as_text=True)
+    assert "Preparing your download" in waiting
+    assert 'role="status" aria-live="polite"' in waiting and "Waiting to start" in waiting
+    assert f'href="/account/export/{export.id}"' in waiting  # check again without JavaScript
+    assert "We are already making your download" in client.get(
+        "/account/export").get_data(as_text=True)
+    second = client.post("/account/export")
+    assert second.headers["Location"] == f"/account/export/{export.id}"
+    assert queue_held == [export.id]  # one export, one job
+    assert client.get(f"/account/export/{export.id}/status").json == {
+        "status": "queued", "step": 1, "label": "Waiting to start"}
+
+    with app.app_context():
+        service.build_export(export.id, app.extensions["modules"])
+    assert client.get(f"/account/export/{export.id}/status").json["status"] == "ready"
+    # Once it is made, asking again makes a new one.
+    assert client.post("/account/export").headers["Location"] != first.headers["Location"]
+
+
+def test_another_persons_export_is_not_found(app, client, trainee, make_user, sign_in):
+    client.post("/account/export")
+    export = only_export(app)
+    make_user("someone@example.org")
+    other = app.test_client()
+    sign_in("someone@example.org", test_client=other)
+    for path in ("", "/status", "/download"):
+        assert other.get(f"/account/export/{export.id}{path}").status_code == 404
+    assert client.get(f"/account/export/{export.id}/download").status_code == 200
+
+
+def test_the_email_links_to_the_download_page_and_holds_no_data(app, client, trainee):
+    typical_plan(app, trainee.id)
+    client.post("/account/export")
+    export = only_export(app)
+    with app.app_context():
+        ready = [m for m in outbox() if m["Subject"] == "Your data is ready to download"]
+    assert len(ready) == 1
+    message = ready[0]
+    assert message["To"] == "trainee@example.org"
+    assert not list(message.iter_attachments())
+    body = message.get_content()
+    assert body.startswith("Hello Test Person,\n\nThe copy of your data you asked for is ready.")
+    assert f"https://careers.test/account/export/{export.id}\n" in body
+    expires = export.expires_at.astimezone(dt.UTC)
+    assert str(expires.year) in body and "You can download it until " in body
+    assert "Explaining risks" not in body and "General practice" not in body
+
+
+def test_downloading_is_recorded_in_the_persons_audit_log(app, client, trainee):
+    client.post("/account/export")
+    export = only_export(app)
+    assert client.get(f"/account/export/{export.id}/download").status_code == 200
+    with app.app_context():
+        events = db.session.execute(select(AuditEvent)).scalars().all()
+        assert [(e.action, e.target_type, e.target_id, e.actor_id, e.subject_id)
+                for e in events] == [("data_exported", "export", export.id, trainee.id,
+                                      trainee.id)]
+
+
+def test_the_file_expires_after_seven_days(app, client, trainee, monkeypatch):
+    client.post("/account/export")
+    export = only_export(app)
+    assert export.expires_at - export.finished_at == dt.timedelta(days=7)
+    almost = export.expires_at - dt.timedelta(seconds=1)
+    monkeypatch.setattr(service, "utcnow", lambda: almost)
+    assert client.get(f"/account/export/{export.id}/download").status_code == 200
+
+    monkeypatch.setattr(service, "utcnow", lambda: export.expires_at)
+    refused = client.get(f"/account/export/{export.id}/download")
+    assert refused.headers["Location"] == f"/account/export/{export.id}"
+    assert "This download has expired" in client.get(refused.headers["Location"]).get_data(
+        as_text=True)
+
+    with app.app_context():
+        assert service.delete_expired(almost) == 0
+        assert service.delete_expired(export.expires_at) == 1
+        row = db.session.get(DataExport, export.id)
+        assert row is not None and row.status == "expired"
+        assert db.session.execute(select(DataExport.archive)).scalar_one() is None
+
+
+def test_signed_out_people_are_sent_to_sign_in(client):
+    assert client.get("/account/export").headers["Location"].startswith("/account/sign-in")
+    assert client.get("/account/confirm-password").headers["Location"].startswith(
+        "/account/sign-in")
+    assert utcnow()  # the app's clock is the real one here
