@@ -7,13 +7,14 @@ import json
 import zipfile
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, MetaData, Table, Text, select
 
 from careers_app.audit import AuditEvent
+from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.outbox.models import OutboxEmail
-from careers_app.personal_data.collect import ARRANGED
-from careers_app.personal_data.ownership import person_row_ids, reachable_tables
+from careers_app.personal_data.collect import ARRANGED, build_data
+from careers_app.personal_data.ownership import person_row_ids, person_rows, reachable_tables
 from tests.personal_data_steps import CANARIES, COACH, OTHER, PERSON, everything
 
 
@@ -137,3 +138,35 @@ def test_the_export_holds_earlier_versions_pages_and_pdfs(app, client, sign_in):
     index = archive.read("index.html").decode()
     assert 'href="modules/scan-1-self-awareness.html"' in index
     assert "A clear plan: book the taster week" in index  # the comment they received
+
+
+def test_a_table_added_later_is_walked_and_exported_without_changes(app, make_user):
+    """A new table pointing at user.id, and one pointing at that, are found from the
+    schema alone and land in other_records (files left out)."""
+    person, other = make_user(PERSON), make_user(OTHER)
+    schema = MetaData()
+    for table in db.metadata.tables.values():
+        table.to_metadata(schema)
+    diary = Table("career_diary", schema, Column("id", Integer, primary_key=True),
+                  Column("writer_id", ForeignKey("user.id")), Column("entry", Text),
+                  Column("scan", LargeBinary))
+    tag = Table("diary_tag", schema, Column("id", Integer, primary_key=True),
+                Column("diary_id", ForeignKey("career_diary.id")), Column("tag", Text))
+    with app.app_context():
+        try:
+            schema.create_all(db.engine, tables=[diary, tag])
+            db.session.execute(diary.insert(), [
+                {"id": 1, "writer_id": person.id, "entry": "mine", "scan": b"%PDF"},
+                {"id": 2, "writer_id": other.id, "entry": "CANARY-NOT-MINE", "scan": None}])
+            db.session.execute(tag.insert(), [{"id": 7, "diary_id": 1, "tag": "mine too"},
+                                              {"id": 8, "diary_id": 2, "tag": "CANARY"}])
+            db.session.commit()
+            rows = person_rows(person.id, PERSON, schema)
+            data = build_data(person.id, rows, app.extensions["modules"], utcnow())
+        finally:
+            db.session.rollback()
+            schema.drop_all(db.engine, tables=[tag, diary])
+    assert rows.ids["career_diary"] == {1} and rows.ids["diary_tag"] == {7}
+    assert data["other_records"] == {
+        "career_diary": [{"id": 1, "writer_id": person.id, "entry": "mine"}],
+        "diary_tag": [{"id": 7, "diary_id": 1, "tag": "mine too"}]}

@@ -99,12 +99,15 @@ def request_export(user: User) -> tuple[DataExport, bool]:
     The caller enqueues the job for a new one after this commit."""
     now = utcnow()
     _fail_lost(user.id, now)
+    # RETURNING gives the new id, or nothing when one is already being built (a
+    # rowcount is not reliable here across drivers).
     inserted = db.session.execute(
         insert_ignoring_conflicts(DataExport)
         .values(user_id=user.id, building_for=user.id, status=S.QUEUED, failure="",
                 requested_at=now, size=0)
         .on_conflict_do_nothing(index_elements=["building_for"])
-    ).rowcount == 1
+        .returning(DataExport.id)
+    ).first() is not None
     export = db.session.execute(
         select(DataExport).where(DataExport.building_for == user.id)).scalar_one()
     db.session.commit()
