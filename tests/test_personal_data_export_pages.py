@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from careers_app.accounts import recent_password
 from careers_app.audit import AuditEvent
+from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.mail import outbox
 from careers_app.personal_data import service
@@ -186,3 +187,42 @@ def test_signed_out_people_are_sent_to_sign_in(client):
     assert client.get("/account/export").headers["Location"].startswith("/account/sign-in")
     assert client.get("/account/confirm-password").headers["Location"].startswith(
         "/account/sign-in")
+
+
+def test_a_build_no_worker_finished_is_shown_failed_and_a_new_request_starts_another(
+        app, client, trainee, queue_held):
+    client.post("/account/export")
+    lost = only_export(app)
+    with app.app_context():
+        db.session.execute(update(DataExport).values(
+            requested_at=utcnow() - dt.timedelta(minutes=16)))
+        db.session.commit()
+    page = client.get(f"/account/export/{lost.id}").get_data(as_text=True)
+    assert "Your download could not be made" in page
+    again = client.post("/account/export")
+    with app.app_context():
+        rows = db.session.execute(select(DataExport.id, DataExport.status, DataExport.failure)
+                                  .order_by(DataExport.id)).all()
+    assert [tuple(row) for row in rows] == [(lost.id, "failed", "lost"),
+                                            (lost.id + 1, "queued", "")]
+    assert again.headers["Location"] == f"/account/export/{lost.id + 1}"
+    assert queue_held == [lost.id, lost.id + 1]
+
+
+def test_a_build_that_fails_says_so_and_keeps_nothing(app, client, trainee, monkeypatch,
+                                                     caplog):
+    typical_plan(app, trainee.id)
+
+    def broken(*_args: object) -> None:
+        raise ValueError("Explaining risks to patients in plain words")
+
+    monkeypatch.setattr(service, "build_data", broken)
+    client.post("/account/export")
+    export = only_export(app)
+    assert export.status == "failed"
+    page = client.get(f"/account/export/{export.id}").get_data(as_text=True)
+    assert "Your download could not be made" in page and "Try again" in page
+    assert client.get(f"/account/export/{export.id}/download").status_code == 302
+    assert "ValueError" in caplog.text and "Explaining risks" not in caplog.text
+    with app.app_context():
+        assert not [m for m in outbox() if "ready" in m["Subject"]]

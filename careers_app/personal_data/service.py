@@ -64,7 +64,10 @@ class Progress:
 
 
 def progress_of(export: DataExport) -> Progress:
-    status = S.EXPIRED if is_expired(export, utcnow()) else export.status
+    now = utcnow()
+    status = S.EXPIRED if is_expired(export, now) else export.status
+    if is_lost(export, now):
+        status = S.FAILED  # the next request marks it so and starts another
     step, label = STEPS[status]
     return Progress(str(status), step, label)
 
@@ -72,6 +75,10 @@ def progress_of(export: DataExport) -> Progress:
 def is_expired(export: DataExport, now: dt.datetime) -> bool:
     return export.status == S.EXPIRED or (
         export.status == S.READY and export.expires_at is not None and export.expires_at <= now)
+
+
+def is_lost(export: DataExport, now: dt.datetime) -> bool:
+    return export.status in BUILDING and export.requested_at < now - LOST_AFTER
 
 
 def find_own_export(user_id: int, export_id: int) -> DataExport | None:
@@ -165,10 +172,11 @@ def build_export(export_id: int, registry: ModuleRegistry) -> None:
         snapshots = archive.snapshot_pdfs(user.id)
         content = archive.build_zip(data, registry, pdf, snapshots,
                                     progress=lambda _: _set_status(export_id, S.PACKING))
-    except Exception:
+    except Exception as exc:  # noqa: BLE001 (any failure: the person is told, nothing kept)
         db.session.rollback()
         _finish_failed(export_id, "error")
-        log.exception("data export failed: export id %s", export_id)
+        # The kind only: a message could quote what the person wrote.
+        log.error("data export failed: export id %s, %s", export_id, type(exc).__name__)
         return
     now = utcnow()
     db.session.execute(
