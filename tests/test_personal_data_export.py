@@ -138,6 +138,9 @@ def test_the_export_holds_earlier_versions_pages_and_pdfs(app, client, sign_in):
     index = archive.read("index.html").decode()
     assert 'href="modules/scan-1-self-awareness.html"' in index
     assert "A clear plan: book the taster week" in index  # the comment they received
+    # Codes in words, as the service shows them.
+    assert "Doctor or dentist in training" in index and "<td>In progress</td>" in index
+    assert "Share viewed" in index
 
 
 def test_a_table_added_later_is_walked_and_exported_without_changes(app, make_user):

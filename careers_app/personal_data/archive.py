@@ -25,6 +25,7 @@ from typing import Any
 from flask import render_template
 from sqlalchemy import select
 
+from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS, REGIONS, TRAINING_STAGES
 from careers_app.accounts.models import User
 from careers_app.content.loader import ModuleRegistry
 from careers_app.extensions import db
@@ -32,7 +33,7 @@ from careers_app.pdf_child import RenderFailed
 from careers_app.plans import rendering
 from careers_app.plans import service as plans
 from careers_app.plans.document import ordered_modules
-from careers_app.plans.models import PlanSnapshot
+from careers_app.plans.models import ActionStatus, PlanSnapshot
 from careers_app.worksheets.presenters import uk_time
 
 
@@ -86,6 +87,13 @@ def when(value: str | None) -> str:
     return uk_time(moment) if moment.tzinfo else value
 
 
+def _labels(registry: ModuleRegistry) -> dict[str, str]:
+    """Words for the codes data.json keeps (groups, regions, stages, statuses, modules)."""
+    return {**PROFESSIONAL_GROUPS, **REGIONS, **TRAINING_STAGES,
+            **{status.value: status.label for status in ActionStatus},
+            **{module.slug: module.title for module in registry}}
+
+
 def build_zip(data: dict[str, Any], registry: ModuleRegistry, pdf: PlanPdf,
               snapshots: list[tuple[int, bytes]],
               progress: Callable[[str], None] | None = None) -> bytes:
@@ -95,7 +103,8 @@ def build_zip(data: dict[str, Any], registry: ModuleRegistry, pdf: PlanPdf,
     index = render_template(
         "personal_data/archive/index.html", data=data, pages=pages, pdf=pdf,
         snapshot_ids=[snapshot_id for snapshot_id, _ in snapshots],
-        unlisted=[a for a in data["answers"] if a["module"] not in listed], when=when)
+        unlisted=[a for a in data["answers"] if a["module"] not in listed], when=when,
+        labels=_labels(registry))
     if progress is not None:
         progress("packing")
     buffer = io.BytesIO()
