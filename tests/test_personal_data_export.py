@@ -173,3 +173,31 @@ def test_a_table_added_later_is_walked_and_exported_without_changes(app, make_us
     assert data["other_records"] == {
         "career_diary": [{"id": 1, "writer_id": person.id, "entry": "mine"}],
         "diary_tag": [{"id": 7, "diary_id": 1, "tag": "mine too"}]}
+
+
+def test_a_coachs_export_holds_their_rows_but_not_their_clients_private_text(
+        app, client, sign_in):
+    """The coach is the other side of applications, shares and appointments: every such
+    row is listed, with names, dates and what the coach wrote, and nothing more."""
+    people = everything(app)
+    sign_in(COACH)
+    archive, export_id = export_zip(client)
+    data = json.loads(archive.read("data.json"))
+    with app.app_context():
+        walked = person_row_ids(people.coach, COACH)
+        ready = db.session.execute(select(OutboxEmail.id).where(
+            OutboxEmail.key == f"data-export:{export_id}:ready")).scalar_one()
+        downloaded = db.session.execute(select(AuditEvent.id).where(
+            AuditEvent.action == "data_exported")).scalar_one()
+    walked["outbox_email"].discard(ready)
+    walked["audit_event"].discard(downloaded)
+    assert ids_in_json(data) == walked
+    assert {case["trainee_name"] for case in data["coaching_cases"]} == {"Pat Person",
+                                                                        "Olly Other"}
+    assert len(data["coach_notes"]) == 2
+    text = archive.read("data.json").decode() + archive.read("index.html").decode()
+    for private in ("CANARY-OTHER-ANSWER", "CANARY-OTHER-HOPES", "CANARY-OTHER-AVAILABILITY",
+                    "CANARY-NOTE-ABOUT-PERSON", "CANARY-NOTE-ABOUT-OTHER",
+                    "Decide between GP and paediatrics", PERSON, OTHER):
+        assert private not in text, private
+    assert "CANARY-COMMENT-TO-OTHER" in text  # what the coach wrote themselves

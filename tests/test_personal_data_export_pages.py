@@ -46,9 +46,12 @@ def only_export(app) -> DataExport:  # type: ignore[no-untyped-def]
 
 
 def test_a_fresh_sign_in_counts_as_a_recent_password(client, trainee):
+    assert 'href="/account/export"' in client.get("/account/profile").get_data(as_text=True)
     page = client.get("/account/export")
     assert page.status_code == 200
-    assert "Download your data" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "Download your data" in html and "every earlier version" in html
+    assert "Prepare my download" in html
 
 
 def test_ten_minutes_after_signing_in_the_password_is_asked_for_again(client, trainee, later):
