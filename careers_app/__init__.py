@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from careers_app.admin import bp as admin_bp
     from careers_app.coaching import bp as coaching_bp
     from careers_app.dashboard import bp as dashboard_bp
+    from careers_app.personal_data import bp as personal_data_bp
     from careers_app.plans import bp as plans_bp
     from careers_app.public import bp as public_bp
     from careers_app.reminders import bp as reminders_bp
@@ -112,7 +113,8 @@ def _register_blueprints(app: Flask) -> None:
     from careers_app.workshops import bp as workshops_bp
 
     for blueprint in (public_bp, accounts_bp, dashboard_bp, worksheets_bp, plans_bp,
-                      coaching_bp, workshops_bp, admin_bp, reminders_bp, activity_bp):
+                      coaching_bp, workshops_bp, admin_bp, reminders_bp, activity_bp,
+                      personal_data_bp):
         app.register_blueprint(blueprint)
     init_presenters(app)
 

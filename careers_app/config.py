@@ -161,6 +161,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": secure_cookie,
         "SESSION_IDLE_MINUTES": _positive_int("SESSION_IDLE_MINUTES", 30),
         "SESSION_MAX_HOURS": _positive_int("SESSION_MAX_HOURS", 12),
+        # Pages that hand over or remove everything a person holds ask for the password
+        # again unless it (or the sign-in) was given this recently.
+        "RECENT_PASSWORD_MINUTES": _positive_int("RECENT_PASSWORD_MINUTES", 10),
         "REMEMBER_COOKIE_DURATION": 0,
         "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
         # A token that lives as long as the session: a trainee who writes for over an
