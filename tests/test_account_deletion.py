@@ -1,0 +1,152 @@
+"""Deleting one's own account: everything of theirs goes, what the careers unit reports on
+stays without naming anyone, the coach hears about cancelled appointments, and the
+password is checked and throttled as at sign-in."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from careers_app.account_deletion.models import CoachingOutcome
+from careers_app.accounts.models import User
+from careers_app.audit import AuditEvent
+from careers_app.extensions import db
+from careers_app.mail import outbox
+from careers_app.outbox.models import OutboxEmail
+from tests.deletion_steps import a_trainee_with_everything, linked_rows, text_of
+from tests.factories import DEFAULT_PASSWORD
+
+# Tables only a coach's, facilitator's or coordinator's account refers to (covered in
+# test_account_deletion_on_request.py), or that hold no person at all.
+NOT_A_TRAINEES = {"coaching_outcome", "outbox_email", "outbox_attachment", "reminder_mark",
+                  "pending_registration", "reminder_day", "assignment"}
+
+
+@pytest.fixture
+def everything(app, make_user, sign_in):
+    return a_trainee_with_everything(app, make_user, sign_in)
+
+
+def delete_own(client, password=DEFAULT_PASSWORD):
+    return client.post("/account/delete", data={"password": password})
+
+
+def test_the_page_says_what_goes_and_what_is_kept(app, trainee, client):
+    page = text_of(client.get("/account/delete"))
+    assert "What will be deleted" in page
+    assert "everything written in the worksheets" in page
+    assert "What the careers unit keeps, and why" in page
+    assert "the month it was sent, professional group and region" in page
+    assert "Nothing written in the application, no name, email address" in page
+    assert 'name="password"' in page
+
+
+def test_deleting_leaves_no_row_that_refers_to_the_person(app, everything):
+    trainee_id, clients = everything["trainee_id"], everything["clients"]
+    with app.app_context():
+        before = linked_rows(trainee_id)
+        every_table = set(db.metadata.tables)
+    # The fixture really put the person in every table a trainee's data can be in.
+    assert every_table - set(before) - NOT_A_TRAINEES == set()
+    response = delete_own(clients["trainee"])
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "Your account has been deleted" in text_of(clients["trainee"].get("/"))
+    with app.app_context():
+        assert linked_rows(trainee_id) == {}
+        assert db.session.get(User, trainee_id) is None
+        assert db.session.execute(select(func.count()).select_from(OutboxEmail).where(
+            OutboxEmail.recipient == "t@example.org")).scalar_one() == 0
+        for table, ids in before.items():
+            (key,) = db.metadata.tables[table].primary_key.columns
+            query = select(key).where(key.in_(ids))
+            if table == "audit_event":  # SQLite may give the new event a freed id
+                query = query.where(AuditEvent.action != "account_deleted")
+            assert set(db.session.execute(query).scalars()) == set(), table
+
+
+def test_the_coach_loses_the_share_and_hears_of_the_cancellation(app, everything):
+    clients, share_id = everything["clients"], everything["share_id"]
+    assert delete_own(clients["trainee"]).status_code == 302
+    assert clients["coach"].get(f"/shared-with-me/{share_id}").status_code == 404
+    assert clients["coach"].get(f"/shared-with-me/{share_id}/pdf").status_code == 404
+    assert "Alex Trainee" not in text_of(clients["coach"].get("/shared-with-me/"))
+    assert clients["facilitator"].get(
+        f"/workshops/{everything['workshop_id']}").status_code == 200
+    assert "Alex Trainee" not in text_of(
+        clients["facilitator"].get(f"/workshops/{everything['workshop_id']}"))
+    with app.app_context():
+        to_coach = [m for m in outbox() if m["To"] == "coach@example.org"
+                    and m["Subject"] == "Careers coaching appointment cancelled"]
+    assert len(to_coach) == 1
+    body = to_coach[0].get_body(preferencelist=("plain",)).get_content()
+    assert body.startswith("Hello Sam Coach,\n")
+    assert "Alex Trainee has cancelled this careers coaching appointment:" in body
+    assert "removes it from your calendar" in body
+
+
+def test_anonymous_coaching_figures_and_a_content_free_audit_event_remain(app, everything):
+    assert delete_own(everything["clients"]["trainee"]).status_code == 302
+    with app.app_context():
+        (kept,) = db.session.execute(select(CoachingOutcome)).scalars().all()
+        assert (kept.professional_group, kept.region) == ("doctor_dentist", "london")
+        assert kept.outcome == "open_at_deletion"
+        assert kept.month.day == 1
+        assert kept.days_to_reply == 0
+        assert (kept.attended, kept.cancelled_at_deletion, kept.cancelled_by_trainee) == (1, 1, 0)
+        (event,) = db.session.execute(select(AuditEvent).where(
+            AuditEvent.action == "account_deleted")).scalars().all()
+        assert (event.actor_id, event.subject_id, event.target_id) == (None, None, None)
+        assert event.reason == "deleted_by_owner"
+
+
+def test_every_session_ends_and_the_old_cookie_is_refused(app, everything, sign_in):
+    clients = everything["clients"]
+    second = app.test_client()
+    sign_in("t@example.org", test_client=second)
+    cookie = clients["trainee"].get_cookie("careers_session", domain="careers.test").value
+    replayed = app.test_client()
+    replayed.set_cookie("careers_session", cookie, domain="careers.test")
+    assert replayed.get("/dashboard").status_code == 200  # the copy works until then
+    assert delete_own(clients["trainee"]).status_code == 302
+    for client in (second, replayed):
+        response = client.get("/dashboard")
+        assert response.status_code == 302
+        assert "/account/sign-in" in response.headers["Location"]
+    refused = app.test_client().post("/account/sign-in", data={
+        "email": "t@example.org", "password": DEFAULT_PASSWORD})
+    assert refused.status_code == 200
+    assert "Enter a correct email address and password" in text_of(refused)
+
+
+def test_a_wrong_password_deletes_nothing_and_says_so(app, trainee, client):
+    response = delete_own(client, "not my password at all")
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert 'href="#password"' in page
+    assert "The password is not correct" in page
+    with app.app_context():
+        assert db.session.get(User, trainee.id) is not None
+    assert client.get("/dashboard").status_code == 200
+
+
+def test_an_empty_password_gets_a_message(app, trainee, client):
+    page = text_of(delete_own(client, ""))
+    assert "Enter your password" in page
+
+
+def test_password_attempts_count_with_sign_in_attempts(app, trainee, client):
+    for _ in range(5):
+        assert delete_own(client, "wrong password number").status_code == 200
+    refused = delete_own(client)  # the right password, but the limit is reached
+    assert refused.status_code == 429
+    assert "too many attempts to enter the password" in text_of(refused)
+    assert int(refused.headers["Retry-After"]) > 0
+    with app.app_context():
+        assert db.session.get(User, trainee.id) is not None
+
+
+def test_signed_out_people_are_sent_to_sign_in(app, client):
+    response = client.get("/account/delete")
+    assert response.status_code == 302
+    assert "/account/sign-in" in response.headers["Location"]
