@@ -21,7 +21,7 @@ from careers_app.plans.models import ActionPlan, PlanAction, PlanChoice, PlanSha
 from careers_app.reminders.models import ReminderMark, ReminderOptOut
 from careers_app.security import Role
 from careers_app.worksheets.models import StepAnswer, StepRevision
-from careers_app.workshops.models import Membership, Workshop
+from careers_app.workshops.models import Assignment, Membership, ReminderDay, Workshop
 from tests.coaching_steps import allocated_to_a_coach, booking
 from tests.planning import SCAN1, typical_plan
 from tests.workshop_steps import assign_form, the_workshop, workshop_form
@@ -109,9 +109,14 @@ def a_trainee_with_everything(app: Flask, make_user, sign_in) -> dict:  # type: 
         # workshop of their own), a refused copy of a step, a plan choice, a reminder
         # opt-out and mark, a retention warning and a registration waiting for the address.
         db.session.add(UserRole(user_id=trainee_id, role=Role.FACILITATOR))
-        db.session.add(Workshop(facilitator_id=trainee_id, title="Old session",
-                                starts_at=utcnow() - dt.timedelta(days=400), format="online",
-                                join_code="OLD-123", archived_at=utcnow()))
+        old = Workshop(facilitator_id=trainee_id, title="Old session",
+                       starts_at=utcnow() - dt.timedelta(days=400), format="online",
+                       join_code="OLD-123", archived_at=utcnow())
+        db.session.add(old)
+        db.session.flush()
+        db.session.add(Assignment(workshop_id=old.id, module_slug=SCAN1,
+                                  due_on=dt.date(2025, 1, 1)))
+        db.session.add(ReminderDay(workshop_id=old.id, sent_on=dt.date(2025, 1, 1)))
         step = db.session.execute(select(StepAnswer).where(
             StepAnswer.user_id == trainee_id)).scalars().first()
         db.session.add(StepRevision(step_answer_id=step.id, version=1, answers={},

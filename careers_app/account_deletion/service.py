@@ -156,7 +156,9 @@ def _cancel_upcoming(person_id: int, now: dt.datetime) -> dict[int, int]:
         select(CoachingApplication).where(CoachingApplication.user_id == person_id)
     ).scalars().all()
     for application in applications:
-        for appointment in coaching.upcoming(application):
+        upcoming = [a for a in coaching.appointments_of(application)
+                    if a.status == A.BOOKED and a.starts_at > now]
+        for appointment in upcoming:
             coaching.cancel_by_trainee(appointment, application, CANCEL_REASON, now)
             cancelled[application.id] = cancelled.get(application.id, 0) + 1
     return cancelled

@@ -25,7 +25,7 @@ from careers_app.logs import log_event
 from careers_app.security import Role, roles_required
 from careers_app.throttling import refuse_form, throttle
 
-WRONG_PASSWORD = "The password is not correct"
+NOT_CORRECT = "The password is not correct"
 TOO_MANY = ("There have been too many attempts to enter the password for this account. "
             "Wait {wait} and try again")
 
@@ -49,7 +49,7 @@ def delete_own() -> str | Response:
                                "account_deletion/own.html", form=form, cases=cases)
         if not verify_password(person.password_hash, form.password.data):
             log_event("account_delete_refused", WARNING)
-            form.password.errors.append(WRONG_PASSWORD)
+            form.password.errors.append(NOT_CORRECT)
             return render_template("account_deletion/own.html", form=form, cases=cases)
         throttle().succeeded(reservation)
         person_id = person.id
