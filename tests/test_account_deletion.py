@@ -168,3 +168,39 @@ def test_the_walk_finds_every_row_without_the_databases_cascades(app, everything
     for table, ids in before.items():
         assert ids <= owned.get(table, set()), table
     assert owned["outbox_email"] and owned["pending_registration"] and owned["reminder_mark"]
+
+
+def test_a_post_without_the_csrf_token_deletes_nothing(app, trainee, client, request):
+    request.getfixturevalue("csrf_app")  # on only once signed in
+    response = delete_own(client)
+    assert response.status_code in (200, 400)
+    assert "This page had expired for your security" in text_of(response)
+    with app.app_context():
+        assert db.session.get(User, trainee.id) is not None
+
+
+def test_a_required_link_that_does_not_cascade_stops_the_deletion(app, trainee):
+    """A table nobody taught deletion about (a required link to the person, no cascade)
+    stops it with UnknownLink, and the account stays whole, rather than guessing."""
+    from sqlalchemy import Column, ForeignKey, Integer, Table, insert
+
+    from careers_app.account_deletion.rows import UnknownLink
+    from careers_app.account_deletion.service import SELF, delete_account
+
+    table = Table("unknown_link", db.metadata, Column("id", Integer, primary_key=True),
+                  Column("user_id", Integer, ForeignKey("user.id"), nullable=False))
+    try:
+        with app.app_context():
+            table.create(db.engine)
+            db.session.execute(insert(table).values(user_id=trainee.id))
+            db.session.commit()
+            with pytest.raises(UnknownLink, match="unknown_link.user_id -> user"):
+                delete_account(db.session.get(User, trainee.id), None, SELF)
+            db.session.rollback()
+            assert db.session.get(User, trainee.id) is not None
+            assert db.session.execute(select(AuditEvent)).first() is None
+    finally:
+        with app.app_context():
+            db.session.remove()
+            table.drop(db.engine)
+        db.metadata.remove(table)

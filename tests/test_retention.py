@@ -140,3 +140,21 @@ def test_the_privacy_notice_states_the_retention_rule_and_what_deletion_keeps(ap
     page = text_of(client.get("/privacy"))
     assert "for 2 years, we email you to say that your account will be deleted 14 days later" \
         in page
+
+
+def test_an_unused_coach_account_with_a_client_is_held_not_deleted(app, make_user, sign_in,
+                                                                   caplog):
+    from tests.coaching_steps import allocated_to_a_coach
+
+    allocated_to_a_coach(app, make_user, sign_in)
+    with app.app_context():
+        coach_id = db.session.execute(
+            select(User.id).where(User.email == "coach@example.org")).scalar_one()
+        long_ago = utcnow() - THREE_YEARS - dt.timedelta(days=40)
+        db.session.execute(update(User).where(User.id == coach_id)
+                           .values(last_signed_in_at=long_ago))
+        db.session.commit()
+    assert run(app, utcnow() - dt.timedelta(days=31)) == (1, 0)
+    assert run(app, utcnow()) == (0, 0)
+    assert exists(app, coach_id)
+    assert f"retention deletion held: open cases, user {coach_id}" in caplog.text
