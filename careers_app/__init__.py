@@ -99,6 +99,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from careers_app.account_deletion import bp as account_deletion_bp
+    from careers_app.account_deletion.retention import init_retention
     from careers_app.accounts import bp as accounts_bp
     from careers_app.activity import bp as activity_bp
     from careers_app.admin import bp as admin_bp
@@ -114,8 +116,9 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (public_bp, accounts_bp, dashboard_bp, worksheets_bp, plans_bp,
                       coaching_bp, workshops_bp, admin_bp, reminders_bp, activity_bp,
-                      personal_data_bp):
+                      personal_data_bp, account_deletion_bp):
         app.register_blueprint(blueprint)
+    init_retention(app)
     init_presenters(app)
 
 

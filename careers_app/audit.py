@@ -28,17 +28,19 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(40))
     target_type: Mapped[str] = mapped_column(String(30))
     target_id: Mapped[int | None]
+    # A code from a fixed list (say why an account was deleted), never free text.
+    reason: Mapped[str | None] = mapped_column(String(40))
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
 
 
 def record(
     actor_id: int | None, action: str, target_type: str, target_id: int | None,
-    subject_id: int | None,
+    subject_id: int | None, reason: str | None = None,
 ) -> AuditEvent:
     """Add an event to the current transaction; it is saved with the change it describes."""
     event = AuditEvent(actor_id=actor_id, action=action, target_type=target_type,
-                       target_id=target_id, subject_id=subject_id)
+                       target_id=target_id, subject_id=subject_id, reason=reason)
     db.session.add(event)
     return event
 

@@ -216,6 +216,11 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "PDF_RETRY_DELAY": _seconds("PDF_RETRY_DELAY", 5),
         "PDF_RENDERS_PER_HOUR": _positive_int("PDF_RENDERS_PER_HOUR", 20),
         "PDF_PRERENDER_DELAY": _seconds("PDF_PRERENDER_DELAY", 20),
+        # An account nobody has signed in to for RETENTION_INACTIVE_DAYS is warned by email
+        # and deleted RETENTION_GRACE_DAYS later unless its owner signs in meanwhile
+        # (careers_app/account_deletion/retention.py; the privacy notice says the same).
+        "RETENTION_INACTIVE_DAYS": _positive_int("RETENTION_INACTIVE_DAYS", 3 * 365),
+        "RETENTION_GRACE_DAYS": _positive_int("RETENTION_GRACE_DAYS", 30),
     }
 
 

@@ -34,6 +34,10 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set at every sign-in: an account unused for RETENTION_INACTIVE_DAYS is warned and then
+    # deleted (careers_app/account_deletion/retention.py). Creating it counts as using it.
+    last_signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
+                                                        index=True)
 
     granted_roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -88,7 +88,9 @@ class Appointment(db.Model):
     application_id: Mapped[int] = mapped_column(
         ForeignKey("coaching_application.id", ondelete="CASCADE"), index=True
     )
-    coach_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    # None once the coach's account has been deleted (their past appointments stay on
+    # their clients' records and count against the allowance as before).
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     minutes: Mapped[int] = mapped_column(default=60)
     format: Mapped[str] = mapped_column(String(20))
@@ -123,8 +125,9 @@ class CoachNote(db.Model):
     application_id: Mapped[int] = mapped_column(
         ForeignKey("coaching_application.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # None once the author's account has been deleted: the note stays on the client's record.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    author: Mapped[User] = relationship(lazy="joined")
+    author: Mapped[User | None] = relationship(lazy="joined")

@@ -25,7 +25,8 @@ from huey.storage import RedisStorage, SqliteStorage
 from redis import ConnectionPool
 
 TASK_MODULES = ("careers_app.outbox.tasks", "careers_app.reminders.tasks",
-                "careers_app.plans.pdf_tasks", "careers_app.personal_data.tasks")
+                "careers_app.plans.pdf_tasks", "careers_app.personal_data.tasks",
+                "careers_app.account_deletion.tasks")
 HEARTBEAT_KEY = "careers:worker-heartbeat"
 
 huey = Huey("careers", immediate=True, storage_class=SqliteStorage, filename=":memory:")
