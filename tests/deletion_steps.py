@@ -17,6 +17,7 @@ from careers_app.coaching import service as coaching
 from careers_app.coaching.models import Appointment, AppointmentStatus
 from careers_app.db import utcnow
 from careers_app.extensions import db
+from careers_app.personal_data.models import DataExport, ExportStatus
 from careers_app.plans.models import ActionPlan, PlanAction, PlanChoice, PlanShare
 from careers_app.reminders.models import ReminderMark, ReminderOptOut
 from careers_app.security import Role
@@ -130,6 +131,8 @@ def a_trainee_with_everything(app: Flask, make_user, sign_in) -> dict:  # type: 
         db.session.add(ReminderMark(key=f"queue:{application_id}:10"))
         db.session.add(RetentionWarning(user_id=trainee_id,
                                         deletes_at=utcnow() + dt.timedelta(days=30)))
+        db.session.add(DataExport(user_id=trainee_id, status=ExportStatus.READY,
+                                  archive=b"PK", expires_at=utcnow() + dt.timedelta(days=7)))
         db.session.add(PendingRegistration(
             email="t@example.org", token_hash="0" * 64, full_name="Alex Trainee",
             password_hash="x", professional_group="doctor_dentist", region="london",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import select
 
+from careers_app.account_deletion.models import RetentionWarning
 from careers_app.accounts.models import User
 from careers_app.coaching import service as coaching
 from careers_app.db import utcnow
@@ -116,3 +117,12 @@ def everything(app: Flask) -> People:
         db.session.add(ReminderDay(workshop_id=run.id, sent_on=dt.date.today()))
         db.session.commit()
     return ids
+
+
+def warned_of_deletion(app: Flask, user_id: int) -> None:
+    """A warning that the account goes after a long time without signing in. Add it after
+    signing in the test's client: signing in removes it."""
+    with app.app_context():
+        db.session.add(RetentionWarning(user_id=user_id,
+                                        deletes_at=utcnow() + dt.timedelta(days=30)))
+        db.session.commit()

@@ -15,7 +15,7 @@ from careers_app.extensions import db
 from careers_app.outbox.models import OutboxEmail
 from careers_app.personal_data.collect import ARRANGED, build_data
 from careers_app.personal_data.ownership import person_row_ids, person_rows, reachable_tables
-from tests.personal_data_steps import CANARIES, COACH, OTHER, PERSON, everything
+from tests.personal_data_steps import CANARIES, COACH, OTHER, PERSON, everything, warned_of_deletion
 
 
 def export_zip(client) -> tuple[zipfile.ZipFile, int]:  # type: ignore[no-untyped-def]
@@ -67,6 +67,7 @@ def ids_in_json(data: dict[str, Any]) -> dict[str, set[int]]:
         "reminder_opt_out": _ids(data["reminder_settings"]["opted_out"]),
         "audit_event": _ids(data["audit_about_them"]) | _ids(data["audit_by_them"]),
         "data_export": _ids(data["data_exports"]),
+        "retention_warning": _ids(data["retention_warnings"]),
     }
     for table, rows in data["other_records"].items():
         found[table] = _ids(rows)
@@ -76,6 +77,7 @@ def ids_in_json(data: dict[str, Any]) -> dict[str, set[int]]:
 def test_the_export_holds_every_row_that_belongs_to_the_person(app, client, sign_in):
     people = everything(app)
     sign_in(PERSON)
+    warned_of_deletion(app, people.person)
     archive, export_id = export_zip(client)
     data = json.loads(archive.read("data.json"))
     with app.app_context():

@@ -39,7 +39,7 @@ ARRANGED = frozenset({
     "plan_action", "plan_choice", "plan_snapshot", "pdf_render", "plan_share",
     "plan_comment", "coaching_application", "appointment", "coach_note", "outbox_email",
     "outbox_attachment", "membership", "module_show", "workshop", "assignment",
-    "reminder_day", "reminder_opt_out", "audit_event", "data_export",
+    "reminder_day", "reminder_opt_out", "audit_event", "data_export", "retention_warning",
 })
 NEVER_EXPORTED_COLUMNS = frozenset({"password_hash", "session_token", "token_hash",
                                     "building_for"})
@@ -265,5 +265,8 @@ def build_data(user_id: int, rows: PersonRows, registry: ModuleRegistry,
         "audit_by_them": by,
         "data_exports": [pick(r, "id", "status", "requested_at", "finished_at", "expires_at")
                          for r in rows.of("data_export")],
+        # A warning that the account will be deleted for inactivity, if one was sent.
+        "retention_warnings": [pick(r, "id", "warned_at", "deletes_at")
+                               for r in rows.of("retention_warning")],
         "other_records": c.other_records(),
     }
