@@ -7,6 +7,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from careers_app.accounts import recent_password
 from careers_app.accounts.models import User
 from careers_app.audit import AuditEvent
 from careers_app.coaching.models import Appointment, CoachingApplication, CoachNote
@@ -43,6 +44,22 @@ def test_a_coordinator_deletes_an_account_on_request_with_a_reason(app, make_use
             AuditEvent.action == "account_deleted")).scalars().all()
         assert (event.actor_id, event.subject_id, event.target_id, event.reason) == (
             coordinator.id, None, None, "asked_by_email")
+
+
+def test_a_coordinator_gives_their_password_again_after_ten_minutes(
+        app, make_user, sign_in, client, monkeypatch):
+    make_user("co@example.org", roles=(Role.COORDINATOR,))
+    person = make_user("asker@example.org", full_name="Ash Asker")
+    sign_in("co@example.org")
+    start = recent_password.now()
+    monkeypatch.setattr(recent_password, "now", lambda: start + 11 * 60)
+    for response in (client.get(f"/admin/users/{person.id}/delete"),
+                     client.post(f"/admin/users/{person.id}/delete",
+                                 data={"reason": "asked_by_email"})):
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/account/confirm-password?next=")
+    with app.app_context():
+        assert db.session.get(User, person.id) is not None
 
 
 def test_a_reason_must_be_chosen_from_the_list(app, make_user, sign_in, client):

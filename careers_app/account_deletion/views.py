@@ -18,6 +18,7 @@ from careers_app.account_deletion.service import (
 )
 from careers_app.accounts.models import User
 from careers_app.accounts.passwords import verify_password
+from careers_app.accounts.recent_password import recent_password_required
 from careers_app.accounts.throttle import reserve_sign_in
 from careers_app.extensions import db
 from careers_app.forms import rerender_on_csrf_failure
@@ -68,6 +69,9 @@ def delete_own() -> str | Response:
 
 @bp.route("/admin/users/<id:user_id>/delete", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
+# Deleting someone else's account is as weighty as one's own: the coordinator's
+# password, given in the last few minutes, guards it as it guards an export.
+@recent_password_required
 @rerender_on_csrf_failure
 def delete_on_request(user_id: int) -> str | Response:
     person = db.session.get(User, user_id) or abort(404)
