@@ -67,3 +67,14 @@ def allocated_to_a_coach(app, make_user, sign_in, trainee_name: str = "Alex Trai
     clients["coordinator"].post(f"/coaching/queue/{application.id}", data={
         "action": "allocate", "allocate-coach": str(coach_user.id)})
     return clients, application.id
+
+
+def signed_in_clients(app, make_user, sign_in, accounts: dict) -> dict:  # type: ignore[no-untyped-def]
+    """For each ``key: (email, full name, roles)``, the account as ``<key>_user`` and a
+    test client signed in as it under ``key``."""
+    found = {}
+    for key, (email, name, roles) in accounts.items():
+        found[f"{key}_user"] = make_user(email, full_name=name, roles=roles)
+        found[key] = app.test_client()
+        sign_in(email, test_client=found[key])
+    return found

@@ -10,7 +10,7 @@ import pytest
 from careers_app.clock import uk_today
 from careers_app.security import Role
 from tests.activity_steps import activity_rows, events_about, times_of
-from tests.coaching_steps import APPLICATION, apply, only_application
+from tests.coaching_steps import APPLICATION, apply, only_application, signed_in_clients
 from tests.planning import typical_plan
 from tests.workshop_steps import SCAN2, assign_form, the_workshop, workshop_form, write_markers
 
@@ -26,12 +26,7 @@ def people(app, make_user, sign_in):
         "coach": ("coach@example.org", "Sam Coach", (Role.COACH,)),
         "facilitator": ("f@example.org", "Jo Facilitator", (Role.FACILITATOR,)),
     }
-    found = {}
-    for key, (email, name, roles) in accounts.items():
-        found[f"{key}_user"] = make_user(email, full_name=name, roles=roles)
-        found[key] = app.test_client()
-        sign_in(email, test_client=found[key])
-    return found
+    return signed_in_clients(app, make_user, sign_in, accounts)
 
 
 def _new_events(app, people, before):

@@ -17,7 +17,14 @@ from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.mail import outbox
 from careers_app.security import Role
-from tests.coaching_steps import APPLICATION, apply, appointments, booking, only_application
+from tests.coaching_steps import (
+    APPLICATION,
+    apply,
+    appointments,
+    booking,
+    only_application,
+    signed_in_clients,
+)
 from tests.planning import SCAN3, answer, typical_plan
 
 
@@ -34,12 +41,7 @@ def people(app, make_user, sign_in):
         "coach": ("coach@example.org", "Sam Coach", (Role.COACH,)),
         "other_coach": ("coach2@example.org", "Jo Other", (Role.COACH,)),
     }
-    found = {}
-    for key, (email, name, roles) in accounts.items():
-        found[f"{key}_user"] = make_user(email, full_name=name, roles=roles)
-        found[key] = app.test_client()
-        sign_in(email, test_client=found[key])
-    return found
+    return signed_in_clients(app, make_user, sign_in, accounts)
 
 
 def only_application_of(app, user_id: int) -> int:
