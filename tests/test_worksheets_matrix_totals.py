@@ -3,6 +3,7 @@ asks about them, as a page served without JavaScript shows them."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -67,16 +68,20 @@ def test_saved_totals_show_on_the_matrix_step_and_the_gut_check(app, client, tra
     on_matrix = totals_text(client.get(MATRIX_URL), "matrix")
     assert on_matrix == ("Your totals GP training has the highest total: 31. "
                          "Total for each option, highest first Option Total "
-                         "GP training 31 Psychiatry training 30")
+                         "Compared with the highest GP training 31 Psychiatry training 30")
 
     gut_check = client.get(GUT_CHECK_URL)
     recap = totals_text(gut_check, "recap")
     assert recap == (
         "Your totals From step 4, Weigh up your options. Each option's total adds up "
         "importance × likelihood for every factor. GP training has the highest total: 31. "
-        "Total for each option, highest first Option Total GP training 31 "
+        "Total for each option, highest first Option Total Compared with the highest "
+        "GP training 31 "
         "Psychiatry training 30 Change your ratings in step 4, Weigh up your options")
     page = gut_check.get_data(as_text=True)
+    # Beside each total, a bar as long as it is against the highest (31).
+    bars = re.findall(r'class="app-matrix-bar"[^>]*><rect width="([0-9.]+)"', page)
+    assert bars == ["100.0", "96.8"]
     # The guidance that asks for the totals comes before them, the questions after.
     assert (page.index("Look at your totals") < page.index('id="recap--totals"')
             < page.index("What is your honest reaction to the result?"))
@@ -93,7 +98,8 @@ def test_level_totals_are_called_level_and_keep_the_order_entered(app, client, t
         assert ("Psychiatry training and GP training are level at the top, with 30 each."
                 in text)
         assert "has the highest total" not in text
-        assert "Option Total Psychiatry training 30 GP training 30 Dermatology 7" in text
+        assert ("Option Total Compared with the highest Psychiatry training 30 GP training 30 "
+                "Dermatology 7") in text
 
 
 def test_three_level_options_are_named_in_one_sentence(app, client, trainee):
@@ -129,7 +135,7 @@ def test_before_anything_is_rated_the_pages_say_what_is_needed(app, client, trai
               action="later")
     text = totals_text(client.get(GUT_CHECK_URL), "recap")
     assert "Name at least 2 options to compare their totals." in text
-    assert "Option Total GP training 0 Change your ratings" in text
+    assert "Compared with the highest GP training 0 Change your ratings" in text
 
 
 def test_a_refused_post_shows_the_totals_of_what_was_typed_or_none(app, client, trainee):

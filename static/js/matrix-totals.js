@@ -44,7 +44,26 @@ function summary(say, results) {
   return say.sayLevel.replace("{options}", () => names(leaders)).replace("{total}", () => String(best));
 }
 
-function row(result) {
+const SVG = "http://www.w3.org/2000/svg";
+
+// The bar beside a total, as templates/worksheets/_matrix_totals.html draws it.
+function bar(total, highest) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", "app-matrix-bar");
+  svg.setAttribute("viewBox", "0 0 100 12");
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("width", "100%");
+  svg.setAttribute("height", "12");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const rect = document.createElementNS(SVG, "rect");
+  rect.setAttribute("width", String(highest > 0 ? Math.round((1000 * total) / highest) / 10 : 0));
+  rect.setAttribute("height", "12");
+  svg.append(rect);
+  return svg;
+}
+
+function row(result, highest) {
   const tr = document.createElement("tr");
   tr.className = "nhsuk-table__row";
   const name = document.createElement("td");
@@ -53,7 +72,10 @@ function row(result) {
   const total = document.createElement("td");
   total.className = "nhsuk-table__cell nhsuk-table__cell--numeric";
   total.textContent = String(result.total);
-  tr.append(name, total);
+  const chart = document.createElement("td");
+  chart.className = "nhsuk-table__cell app-matrix-bar-cell";
+  chart.append(bar(result.total, highest));
+  tr.append(name, total, chart);
   return tr;
 }
 
@@ -77,7 +99,8 @@ function start(panel) {
     const { results, blank } = readMatrix(wrapper, id);
     const text = summary(panel.dataset, results);
     parts.summary.textContent = text;
-    parts.rows.replaceChildren(...results.map(row));
+    const highest = results.length ? results[0].total : 0;
+    parts.rows.replaceChildren(...results.map((result) => row(result, highest)));
     parts.table.hidden = results.length === 0;
     const leaderNamed = results.length > 1 && results[0].total > 0;
     parts.missing.hidden = !(leaderNamed && blank);

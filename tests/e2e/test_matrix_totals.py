@@ -21,6 +21,17 @@ def rows_of(panel: Locator) -> Locator:
         .locator("tbody tr")
 
 
+def totals(*rows: str) -> list[re.Pattern[str]]:
+    """Each row's option and total as the table reads them (the bar cell has no text)."""
+    return [re.compile("^" + re.escape(row) + r"\s*$") for row in rows]
+
+
+def bars(panel: Locator) -> list[str]:
+    """How long each total's bar is, as a percentage of the highest."""
+    return panel.locator(".app-matrix-bar rect").evaluate_all(
+        "rects => rects.map(rect => rect.getAttribute('width'))")
+
+
 def rate(page: Page, option: int, factor: str, point: str) -> None:
     group = page.get_by_role("group", name=f"Option {option}", exact=True)
     group.get_by_role("combobox", name=re.compile(f"{factor}$")).select_option(point)
@@ -69,13 +80,13 @@ def test_totals_follow_the_ratings_and_reach_the_gut_check(
     rate(page, 1, "Uses my strengths", "3")
     # 5×5 + 2×3 = 31; psychiatry is not rated yet.
     expect(summary).to_have_text("GP training has the highest total: 31.")
-    expect(rows_of(panel)).to_have_text(["GP training\t31", "Psychiatry training\t0"],
+    expect(rows_of(panel)).to_have_text(totals("GP training\t31", "Psychiatry training\t0"),
                                         use_inner_text=True)
     expect(missing).to_be_visible()
     rate(page, 2, "Lifestyle", "4")
     rate(page, 2, "Uses my strengths", "5")
     expect(summary).to_have_text("GP training has the highest total: 31.")
-    expect(rows_of(panel)).to_have_text(["GP training\t31", "Psychiatry training\t30"],
+    expect(rows_of(panel)).to_have_text(totals("GP training\t31", "Psychiatry training\t30"),
                                         use_inner_text=True)
     expect(missing).to_be_hidden()
     expect(announce).to_have_text("GP training has the highest total: 31.",
@@ -85,12 +96,14 @@ def test_totals_follow_the_ratings_and_reach_the_gut_check(
     count_announcements(page)
     rate(page, 2, "Lifestyle", "5")  # psychiatry 35
     expect(summary).to_have_text("Psychiatry training has the highest total: 35.")
-    expect(rows_of(panel).first).to_have_text("Psychiatry training\t35", use_inner_text=True)
+    expect(rows_of(panel).first).to_have_text(totals("Psychiatry training\t35")[0],
+                                              use_inner_text=True)
+    assert bars(panel) == ["100", "88.6"]  # GP's 31 against psychiatry's 35
     rate(page, 1, "Uses my strengths", "5")  # GP 35 too
     level = "GP training and Psychiatry training are level at the top, with 35 each."
     expect(summary).to_have_text(level)
     # Level options keep the order they were entered in.
-    expect(rows_of(panel)).to_have_text(["GP training\t35", "Psychiatry training\t35"],
+    expect(rows_of(panel)).to_have_text(totals("GP training\t35", "Psychiatry training\t35"),
                                         use_inner_text=True)
     expect(announce).to_have_text(level, timeout=ANNOUNCE_WAIT_MS)
     page.wait_for_timeout(1_500)
@@ -115,6 +128,6 @@ def test_totals_follow_the_ratings_and_reach_the_gut_check(
     with navigates(page):
         recap.get_by_role("link", name="Change your ratings").click()
     expect(summary).to_have_text(level)
-    expect(rows_of(panel)).to_have_text(["GP training\t35", "Psychiatry training\t35"],
+    expect(rows_of(panel)).to_have_text(totals("GP training\t35", "Psychiatry training\t35"),
                                         use_inner_text=True)
     expect(missing).to_be_hidden()
