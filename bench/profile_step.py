@@ -42,7 +42,7 @@ BASE_URL = f"http://{http_load.HOST}"  # https as far as the app knows, through 
 GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("test client (not in production)", re.compile(r"werkzeug/test\.py")),
     ("SQL (SQLAlchemy, driver)", re.compile(r"sqlalchemy/|psycopg|sqlite3|_sqlite")),
-    ("Jinja templates", re.compile(r"jinja2/|markupsafe/|\.html$|<template>")),
+    ("Jinja templates", re.compile(r"jinja2/|markupsafe/|\.html$|\.jinja$|<template>")),
     ("session and user loading", re.compile(
         r"flask_login/|itsdangerous/|flask/sessions\.py|careers_app/accounts/")),
     ("module registry and markdown", re.compile(
@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--postgres-server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14",
                         help="rate limits and queue; this Redis database is emptied")
-    parser.add_argument("--top", type=int, default=25, help="functions listed by cumulative time")
+    parser.add_argument("--top", type=int, default=15, help="functions listed by cumulative time")
     args = parser.parse_args()
 
     with contextlib.ExitStack() as stack:
@@ -171,18 +171,41 @@ def profile(env: dict[str, str], email: str, args: argparse.Namespace) -> None:
 
     print(f"\ntop {args.top} by cumulative time (ms per request, share of the request)")
     print(f"{'cumul ms':>9}{'share':>7}{'own ms':>8}{'calls':>8}  function  [group]")
-    ranked = sorted(raw.items(), key=lambda item: item[1][3], reverse=True)
+    wrappers = re.compile(r"werkzeug/test\.py|flask/testing\.py|bench/|flask/app\.py|"
+                          r"proxy_fix\.py|careers_app/security\.py")
+    ranked = [item for item in sorted(raw.items(), key=lambda item: item[1][3], reverse=True)
+              if not wrappers.search(item[0][0])]  # the test client and Flask's dispatch
     for (filename, line, function), (_, calls, tottime, cumtime, _) in ranked[:args.top]:
         print(f"{1000 * cumtime / n:>9.2f}{cumtime / total:>7.0%}{1000 * tottime / n:>8.2f}"
               f"{calls / n:>8.0f}  {short(filename)}:{line} {function}  "
               f"[{group_of(filename, function)}]")
 
     groups: Counter[str] = Counter()
-    for (filename, _, function), (_, _, tottime, _, _) in raw.items():
-        groups[group_of(filename, function)] += tottime
+    for (filename, _, function), (_, _, tottime, _, callers) in raw.items():
+        if filename == "~" and callers and not re.search(GROUPS[1][1], function):
+            # A builtin (str.join joining a template's output, isinstance, ...) counts
+            # with the code that called it, in proportion to its time from each caller.
+            for (caller_file, _, caller_function), timing in callers.items():
+                groups[group_of(caller_file, caller_function)] += timing[2]
+        else:
+            groups[group_of(filename, function)] += tottime
     print("\nown time by group (each function's own time counted once: the groups add up)")
     for name, seconds in groups.most_common():
         print(f"{1000 * seconds / n:>9.2f} ms {seconds / total:>5.0%}  {name}")
+
+    print("\nown time: the functions that spend it themselves")
+    for (filename, line, function), (_, calls, tottime, _, _) in sorted(
+            raw.items(), key=lambda item: item[1][2], reverse=True)[:15]:
+        print(f"{1000 * tottime / n:>9.2f} ms {tottime / total:>5.0%}  {calls / n:>6.0f} calls  "
+              f"{short(filename)}:{line} {function}")
+
+    print("\ntemplates, blocks and macros by cumulative time")
+    template = re.compile(r"\.(html|jinja)$")
+    for (filename, line, function), (_, calls, _, cumtime, _) in [
+            item for item in sorted(raw.items(), key=lambda item: item[1][3], reverse=True)
+            if template.search(item[0][0])][:15]:
+        print(f"{1000 * cumtime / n:>9.2f} ms {cumtime / total:>5.0%}  {calls / n:>6.0f} calls  "
+              f"{short(filename)}:{line} {function}")
 
     print("\ncumulative time of entry points (these overlap: a template that loads data "
           "includes its SQL)")
