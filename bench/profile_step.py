@@ -61,7 +61,31 @@ def group_of(filename: str, function: str) -> str:
     for name, pattern in GROUPS:
         if pattern.search(where):
             return name
-    return "other (standard library, builtins)"
+    return "other (standard library, builtins, not called from the groups above)"
+
+
+def owners(raw: dict[Any, Any], key: Any, seen: frozenset[Any]) -> dict[str, float]:
+    """The groups a function's own time belongs to, as fractions.
+
+    Builtins and the standard library (str.join joining a template's output, the ChainMap
+    of Jinja's globals, ...) count with the code that called them, in proportion to their
+    time from each caller, going up until a caller belongs to a group."""
+    filename, _, function = key
+    direct = group_of(filename, function)
+    borrowed = filename == "~" or filename.startswith("<frozen") or (
+        "/lib/python3" in filename and "site-packages" not in filename)
+    callers = raw[key][4]
+    if not borrowed or not callers or direct.startswith("SQL"):
+        return {direct: 1.0}
+    weights = {caller: timing[2] for caller, timing in callers.items() if caller not in seen}
+    whole = sum(weights.values())
+    if whole <= 0:
+        return {direct: 1.0}
+    found: Counter[str] = Counter()
+    for caller, weight in weights.items():
+        for name, fraction in owners(raw, caller, seen | {key}).items():
+            found[name] += fraction * weight / whole
+    return dict(found) or {direct: 1.0}
 
 
 def short(filename: str) -> str:
@@ -181,14 +205,9 @@ def profile(env: dict[str, str], email: str, args: argparse.Namespace) -> None:
               f"[{group_of(filename, function)}]")
 
     groups: Counter[str] = Counter()
-    for (filename, _, function), (_, _, tottime, _, callers) in raw.items():
-        if filename == "~" and callers and not re.search(GROUPS[1][1], function):
-            # A builtin (str.join joining a template's output, isinstance, ...) counts
-            # with the code that called it, in proportion to its time from each caller.
-            for (caller_file, _, caller_function), timing in callers.items():
-                groups[group_of(caller_file, caller_function)] += timing[2]
-        else:
-            groups[group_of(filename, function)] += tottime
+    for key, (_, _, tottime, _, _) in raw.items():
+        for name, fraction in owners(raw, key, frozenset()).items():
+            groups[name] += tottime * fraction
     print("\nown time by group (each function's own time counted once: the groups add up)")
     for name, seconds in groups.most_common():
         print(f"{1000 * seconds / n:>9.2f} ms {seconds / total:>5.0%}  {name}")
