@@ -32,9 +32,12 @@ checking it:
    and any document left unchecked fails the test at teardown. (Not re-checked
    when the test itself already failed, so the report shows the first problem.)
 
-Phone width: each of those checks also lays the document out 390 px wide for a moment
-and fails if it is wider than the screen, naming the widest elements; tables must
-reflow or scroll inside themselves (the viewport is then put back as it was).
+Reflow and resized text (WCAG 2.2 1.4.10, 1.4.4, 1.4.12): each of those checks also
+lays the document out 320 px wide, then 1280 px wide with text at 200 %, then 320 px
+wide with a reader's wider line, letter, word and paragraph spacing, and fails if it is
+wider than the window (naming the widest elements) or, with that spacing, if a box cuts
+off its text. Tables must reflow or scroll inside themselves. The page is then put back
+as it was.
 
 Tests reach these helpers as fixtures (``assert_accessible``, ``navigates``,
 ``create_account``, ``save_screenshot``), so no test imports this module.
@@ -365,9 +368,7 @@ def assert_accessible(page: Any) -> None:
             f"(axe-core {results.response.get('testEngine', {}).get('version', '?')}, "
             f"tags {', '.join(AXE_TAGS)}):\n{describe_violations(violations)}"
         )
-    overflow = _phone_overflow(page)
-    if overflow:
-        problems.append(overflow)
+    problems += _reflow_problems(page)
     if skipped:
         problems.append(
             "these pages loaded without an accessibility check (navigate with "
@@ -378,7 +379,13 @@ def assert_accessible(page: Any) -> None:
         pytest.fail("\n\n".join(problems), pytrace=False)
 
 
-PHONE_WIDTH = 390
+# WCAG 2.2 1.4.10 (reflow): content fits 320 CSS px (a 1280 px window zoomed to 400 %).
+PHONE_WIDTH = 320
+# 1.4.4 (resize text): text at 200 % on a desktop-width window loses nothing.
+DESKTOP_WIDTH = 1280
+# 1.4.12 (text spacing): the spacing a reader may impose must not clip or overlap text.
+TEXT_SPACING_CSS = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+  word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"""
 # Up to ten frames, so resize handlers (the header's menu) have had their turn.
 _FITS_SCRIPT = """async () => {
   for (let frame = 0; frame < 10; frame++) {
@@ -411,31 +418,66 @@ _OVERFLOW_SCRIPT = """() => {
   const widest = found.slice(0, 3).map((f) => `<${name(f.el)}> +${f.over} px`);
   return {scroll: document.documentElement.scrollWidth, width, widest};
 }"""
+# Text the page hides by clipping: a visible box that cuts off its own text (not the
+# visually hidden text for screen readers, which is meant to be clipped).
+_CLIPPED_TEXT_SCRIPT = """() => {
+  const found = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const style = getComputedStyle(el);
+    if (style.overflow === "visible" || el.closest(".nhsuk-u-visually-hidden")) continue;
+    if (el.clientWidth < 2 || el.clientHeight < 2 || !el.textContent.trim()) continue;
+    if (style.overflowY === "hidden" && el.scrollHeight > el.clientHeight + 1
+        || style.overflowX === "hidden" && el.scrollWidth > el.clientWidth + 1) {
+      found.push(el.tagName.toLowerCase() + (el.className ? "." + String(el.className).trim()
+        .split(/\\s+/).join(".") : ""));
+    }
+  }
+  return found.slice(0, 3);
+}"""
 
 
-def _phone_overflow(page: Any) -> str | None:
-    """Lay the document out PHONE_WIDTH wide and say how far it passes the viewport.
-
-    Tables and long words must reflow or scroll inside themselves, never widen the page.
-    The viewport is put back as it was, so the test goes on at its own size.
-    """
+def _too_wide(page: Any, width: int, what: str) -> str | None:
+    """Lay the document out ``width`` px wide and say how far it passes the viewport."""
     size = page.viewport_size
-    if size is None:
-        return None
-    if size["width"] != PHONE_WIDTH:
-        page.set_viewport_size({"width": PHONE_WIDTH, "height": size["height"]})
+    if size["width"] != width:
+        page.set_viewport_size({"width": width, "height": size["height"]})
     try:
         fits = page.evaluate(_FITS_SCRIPT)
         measured = None if fits else page.evaluate(_OVERFLOW_SCRIPT)
     finally:
-        if size["width"] != PHONE_WIDTH:
+        if size["width"] != width:
             page.set_viewport_size(size)
     if measured is None or measured["scroll"] <= measured["width"]:
         return None
-    return (
-        f"{page.url} is {measured['scroll'] - measured['width']} px wider than a "
-        f"{PHONE_WIDTH} px phone screen; widest: {', '.join(measured['widest']) or '?'}"
-    )
+    return (f"{page.url} {what} is {measured['scroll'] - measured['width']} px wider than "
+            f"the window; widest: {', '.join(measured['widest']) or '?'}")
+
+
+def _reflow_problems(page: Any) -> list[str]:
+    """Tables and long words must reflow or scroll inside themselves, never widen the
+    page: at 320 px, with text at 200 % on a desktop window, and with a reader's text
+    spacing. The page is put back as it was, so the test goes on at its own size."""
+    if page.viewport_size is None:
+        return []
+    problems = [_too_wide(page, PHONE_WIDTH, f"at {PHONE_WIDTH} px")]
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    try:
+        problems.append(_too_wide(page, DESKTOP_WIDTH, "with text at 200 %"))
+    finally:
+        page.evaluate("document.documentElement.style.fontSize = ''")
+    spacing = page.evaluate("""(css) => { const style = document.createElement("style");
+      style.id = "wcag-text-spacing"; style.textContent = css;
+      document.head.append(style); return true; }""", TEXT_SPACING_CSS)
+    try:
+        problems.append(_too_wide(page, PHONE_WIDTH, "with wider text spacing"))
+        clipped = page.evaluate(_CLIPPED_TEXT_SCRIPT)
+        if clipped:
+            problems.append(f"{page.url} with wider text spacing cuts off text in: "
+                            + ", ".join(clipped))
+    finally:
+        if spacing:
+            page.evaluate("document.getElementById('wcag-text-spacing').remove()")
+    return [problem for problem in problems if problem]
 
 
 @contextlib.contextmanager
