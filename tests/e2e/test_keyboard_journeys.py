@@ -49,6 +49,7 @@ VIDEO_LINK = "https://video.example.org/room-7"
 # focus has moved on, the element the last stop was on must look different from how
 # it looked with focus, so ``unchanged`` names a stop whose focus showed nothing new.
 _FOCUS_SCRIPT = r"""() => {
+  const FOCUS_YELLOW = "rgb(255, 235, 59)";  // NHS.UK's focus colour, #ffeb3b
   const el = document.activeElement;
   const transparent = (colour) => colour === "transparent" || /,\s*0\)$/.test(colour);
   const outline = (style) =>
@@ -86,7 +87,8 @@ _FOCUS_SCRIPT = r"""() => {
   const shows = (look) => look.boxShadow !== "none" || look.outline !== "none";
   const focusedLooks = looks(el);
   window.__keyboardLastStop = {el, stop, looks: focusedLooks};
-  return {stop, inPage: true, visible: focusedLooks.some(shows), unchanged};
+  return {stop, inPage: true, visible: focusedLooks.some(shows), unchanged,
+          yellow: JSON.stringify(focusedLooks).includes(FOCUS_YELLOW)};
 }"""
 
 
@@ -99,6 +101,9 @@ def _stop(page: Page, seen: list[str]) -> bool:
     seen.append(focus["stop"])
     if focus["inPage"] and not focus["visible"]:
         pytest.fail(f"focus cannot be seen on {focus['stop']} at {page.url}; "
+                    "stops: " + " → ".join(seen), pytrace=False)
+    if focus["inPage"] and not focus["yellow"]:
+        pytest.fail(f"focus on {focus['stop']} at {page.url} is not the NHS.UK yellow; "
                     "stops: " + " → ".join(seen), pytrace=False)
     if focus["unchanged"]:
         pytest.fail(f"{focus['unchanged']} at {page.url} looks the same with and without "
