@@ -95,8 +95,9 @@ _FOCUS_SCRIPT = r"""() => {
 # --------------------------------------------------------------------------- keyboard
 
 
-def _stop(page: Page, seen: list[str]) -> bool:
-    """Look at the stop the last key press reached; False when it is outside the page."""
+def _stop(page: Page, seen: list[str]) -> None:
+    """Look at the stop the last key press reached (a stop outside the page, when Tab
+    leaves the document at either end, is only listed)."""
     focus = page.evaluate(_FOCUS_SCRIPT)
     seen.append(focus["stop"])
     if focus["inPage"] and not focus["visible"]:
@@ -108,34 +109,34 @@ def _stop(page: Page, seen: list[str]) -> bool:
     if focus["unchanged"]:
         pytest.fail(f"{focus['unchanged']} at {page.url} looks the same with and without "
                     "focus; stops: " + " → ".join(seen), pytrace=False)
-    return bool(focus["inPage"])
 
 
 def tab_to(page: Page, role: str, name: str | re.Pattern[str], *, within: Locator | None = None,
-           limit: int = 80) -> None:
-    """Press Tab until the element with this role and accessible name has focus; fail if
-    focus cannot be seen at any stop on the way, or if the element is not reached within
-    ``limit`` presses (listing the stops seen).
+           backwards: bool = False, limit: int = 80) -> None:
+    """Press Tab (Shift+Tab when ``backwards``) until the element with this role and
+    accessible name has focus; fail if focus cannot be seen at any stop on the way, or if
+    the element is not reached within ``limit`` presses (listing the stops seen).
 
-    Once there, Tab and Shift+Tab step off and back, so the element itself is seen to
-    change when it has focus (a button's resting shadow is not a focus indicator).
+    Once there, one press on and one back step off and return, so the element itself is
+    seen to change when it has focus (a button's resting shadow is no focus indicator).
     """
     target = (within or page).get_by_role(role, name=name, exact=True)
     expect(target, f"no single {role} named {name!r} on {page.url}").to_have_count(1)
+    onwards, back = ("Shift+Tab", "Tab") if backwards else ("Tab", "Shift+Tab")
     seen: list[str] = []
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(onwards)
         _stop(page, seen)
         if target.evaluate("el => el === document.activeElement"):
             break
     else:
-        pytest.fail(f"{role} {name!r} not reached in {limit} presses of Tab on {page.url}; "
-                    "stops: " + " → ".join(seen), pytrace=False)
-    page.keyboard.press("Tab")
+        pytest.fail(f"{role} {name!r} not reached in {limit} presses of {onwards} on "
+                    f"{page.url}; stops: " + " → ".join(seen), pytrace=False)
+    page.keyboard.press(onwards)
     _stop(page, seen)
-    page.keyboard.press("Shift+Tab")
+    page.keyboard.press(back)
     _stop(page, seen)
-    expect(target, "Shift+Tab did not come back; stops: " + " → ".join(seen)).to_be_focused()
+    expect(target, f"{back} did not come back; stops: " + " → ".join(seen)).to_be_focused()
 
 
 def focused_value(page: Page) -> str:
@@ -271,6 +272,13 @@ def test_a_coach_comments_on_a_plan_and_books_moves_and_cancels_by_keyboard(
     comment = main.locator(".app-comment")
     expect(comment).to_contain_text(f"Comment from {coach.full_name}")
     expect(comment).to_contain_text(COMMENT)
+    # Under the part of the plan chosen with the arrow keys.
+    section = comment.evaluate("""el => {
+      let h = el.previousElementSibling;
+      while (h && h.tagName !== "H2") h = h.previousElementSibling;
+      return h ? h.textContent.trim() : null;
+    }""")
+    assert section == "Career aim in a paragraph", section
     told = emails_to(trainee.email)[comments_before:]
     assert [m["Subject"] for m in told] == ["A coach commented on your action plan"]
 
@@ -395,9 +403,9 @@ def test_a_facilitator_runs_a_workshop_by_keyboard(
     expect(assigned.nth(1)).to_contain_text("(3 days after the workshop)")
 
     # -- Read the progress matrix: its scroll area takes focus, the arrows scroll it. ----
-    page.goto(workshop_url)  # start again from the top of the page
+    # Focus is in the "Assign a module" form, below the matrix: Shift+Tab goes back up.
     matrix_name = "Progress of each member on each assigned module"
-    tab_to(page, "region", matrix_name, within=main)
+    tab_to(page, "region", matrix_name, within=main, backwards=True)
     matrix = main.get_by_role("table", name=matrix_name)
     row = matrix.get_by_role("row").filter(
         has=page.get_by_role("rowheader", name=trainee.full_name, exact=True))
@@ -410,8 +418,7 @@ def test_a_facilitator_runs_a_workshop_by_keyboard(
     assert region.evaluate("el => el.scrollWidth > el.clientWidth")
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    page.wait_for_function(
-        "name => document.querySelector(`[aria-label='${name}']`).scrollLeft > 0", arg=matrix_name)
+    page.wait_for_function("el => el.scrollLeft > 0", arg=region.element_handle())
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # -- Remind those who have not completed SCAN 2. -----------------------------------
