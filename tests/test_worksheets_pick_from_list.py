@@ -1,6 +1,6 @@
 """A field that offers the trainee's own earlier entries to choose from (the
 pick_from_list type): SCAN 3 asks which option on the shortlist they would be most
-pleased with. Only the trainee's own list is offered, the words chosen are kept when the
+leaning towards. Only the trainee's own list is offered, the words chosen are kept when the
 list changes, and module files that point it somewhere wrong are refused."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from tests.planning import SCAN3, answer
 from tests.test_content_references import modules_with
 from tests.test_worksheets_bring_forward import SHORTLIST, scan2_shortlist
 
-STEP = f"/modules/{SCAN3}/steps/gut-and-reality-check"
-PICK = "pleased-with"
+STEP = f"/modules/{SCAN3}/steps/pros-and-cons"
+PICK = "leaning-towards"
 
 
 def pick_page(client) -> str:
@@ -49,26 +49,26 @@ def test_an_unsaved_scan_3_shortlist_offers_what_scan_2_would_fill_it_with(app, 
 
 def test_with_nothing_listed_the_page_says_where_to_add_options(app, client, trainee):
     text = pick_page(client)
-    assert 'type="radio"' not in text.split(PICK, 1)[1].split("gut-feeling", 1)[0]
+    assert 'type="radio"' not in text.split(f'id="{PICK}"', 1)[1].split("</div>", 1)[0]
     assert "There is nothing to choose from yet" in text
     assert f'href="/modules/{SCAN3}/steps/shortlist"' in text
     # The step still saves: the question is never required.
     response = client.post(STEP, data={"version": "0", "action": "later",
-                                       "gut-feeling": "Relieved"})
+                                       "stands-out": "Relieved"})
     assert response.status_code == 302
 
 
 def test_the_choice_is_saved_and_kept_when_the_list_changes(app, client, trainee):
     scan3_shortlist(app, trainee.id, ["Paediatrics in Kent", "Public health"])
     response = client.post(STEP, data={"version": "0", "action": "later",
-                                       PICK: "Public health", "gut-feeling": "Relieved"})
+                                       PICK: "Public health", "stands-out": "Relieved"})
     assert response.status_code == 302
     assert 'value="Public health" checked' in pick_page(client)
     scan3_shortlist(app, trainee.id, ["Paediatrics in Kent"])
     text = pick_page(client)
     assert "Public health (your earlier choice, no longer on your list)" in text
     summary = html.unescape(client.get(f"/modules/{SCAN3}/summary").get_data(as_text=True))
-    assert "Which option would you be most pleased to end up with?" in summary
+    assert "Which option are you leaning towards now?" in summary
     assert "Public health" in summary
 
 
@@ -88,7 +88,7 @@ def test_a_deleted_list_offers_nothing_and_shows_no_error(app, client, trainee):
 @pytest.mark.parametrize("bad", ["%00", "x" * 600])
 def test_bad_input_is_refused_with_a_message_and_kept(app, client, trainee, bad):
     scan3_shortlist(app, trainee.id, ["Paediatrics in Kent"])
-    body = f"version=0&action=later&gut-feeling=Relieved+by+the+result&{PICK}={bad}"
+    body = f"version=0&action=later&stands-out=Relieved+by+the+result&{PICK}={bad}"
     response = client.post(STEP, data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     text = html.unescape(response.get_data(as_text=True))

@@ -176,6 +176,10 @@ def scan_3(you: Trainee) -> None:
     you.continue_to("How you make decisions")
     you.choose("Rational")
     you.continue_to("Pros and cons of your options")
+    # The options to pick from are the trainee's own shortlist, from step 1.
+    pick = you.main.get_by_role("group", name="Which option are you leaning towards now?")
+    expect(pick.get_by_role("radio")).to_have_count(3)  # two options and "not chosen yet"
+    pick.get_by_label("Paediatric training", exact=True).check()
     you.continue_to("Weigh up your options")
     # Options from the shortlist; factors from SCAN 1: top 3 values, then top skills.
     expect(you.main.get_by_label("Name of option 1")).to_have_value("Paediatric training")
@@ -195,11 +199,6 @@ def scan_3(you: Trainee) -> None:
         for i, score in ((1, "5"), (2, "3")):
             you.main.locator(f'select[name="matrix--score--{i - 1}--{j}"]').select_option(score)
     you.continue_to("Gut check and reality check")
-    # The options to pick from are the trainee's own shortlist, from step 1.
-    pick = you.main.get_by_role(
-        "group", name="Which option would you be most pleased to end up with?")
-    expect(pick.get_by_role("radio")).to_have_count(3)  # two options and "not chosen yet"
-    pick.get_by_label("Paediatric training", exact=True).check()
     you.type(you.main.get_by_label("What is your honest reaction to the result?"),
              "Relieved: paediatrics came top, as I hoped.")
     you.continue_to("Your decision and back-up plan")
