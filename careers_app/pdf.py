@@ -4,8 +4,9 @@ WeasyPrint will otherwise load any URL or local file that markup names, and can 
 files as attachments. Trainees' text is escaped before it reaches the HTML, so it cannot
 become markup; this fetcher is the second wall. It serves only the print stylesheets
 bundled with the app and the fonts `make assets` installs (emoji, and the typefaces a
-reader can choose on /account/reading), by exact name, from memory, and refuses every other URL: http(s), file:, data:, relative paths. No base URL
-is set, so relative paths resolve to nothing.
+reader can choose on /account/reading), by exact name, from memory, and refuses every
+other URL: http(s), file:, data:, relative paths. No base URL is set, so relative paths
+resolve to nothing.
 """
 
 from __future__ import annotations
