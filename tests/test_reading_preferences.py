@@ -173,11 +173,16 @@ def test_the_cookie_is_host_only_secure_and_http_only_over_https(app, client):
     assert "Domain" not in header
 
 
-def test_the_choice_is_in_the_export_of_the_account(app, client, trainee):
+def test_the_choice_is_in_the_persons_data_export(app, client, trainee):
+    from careers_app.db import utcnow
+    from careers_app.personal_data.collect import build_data
+    from careers_app.personal_data.ownership import person_rows
+
     client.post("/account/reading", data=CHOICE)
     with app.app_context():
-        user = db.session.execute(select(User)).scalar_one()
-        assert user.reading_preferences["typeface"] == "opendyslexic"
+        rows = person_rows(trainee.id, "trainee@example.org", db.metadata)
+        data = build_data(trainee.id, rows, app.extensions["modules"], utcnow())
+    assert data["profile"]["reading_preferences"] == CHOICE
 
 
 def test_with_csrf_on_a_post_without_a_token_changes_nothing(csrf_app, client):

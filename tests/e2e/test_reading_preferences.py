@@ -120,3 +120,27 @@ def test_a_step_page_in_each_colour_scheme_at_the_largest_size_passes_axe(
             page.goto(path)
         page.goto(STEP)
         save_screenshot(page, "reading-dark-step.png")
+
+
+def test_with_javascript_off_the_choice_is_saved_and_applied(browser, live_url: str):
+    """The form needs no script: radios and a button. (No axe here: axe needs script; the
+    same page is checked with script on above.)"""
+    context = browser.new_context(base_url=live_url, java_script_enabled=False,
+                                  viewport={"width": 1280, "height": 900})
+    context.route(lambda url: not url.startswith(live_url + "/"), lambda route: route.abort())
+    try:
+        page = context.new_page()
+        page.goto("/account/reading")
+        page.get_by_label("Atkinson Hyperlegible").check()
+        page.get_by_label(COLOUR_LABELS["blue"]).check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save reading preferences").click()
+        expect(page.get_by_text("Your reading preferences have been saved.")).to_be_visible()
+        page.goto("/support")
+        html = page.locator("html")
+        expect(html).to_have_attribute("data-reading-typeface", "atkinson")
+        expect(html).to_have_attribute("data-reading-colours", "blue")
+        assert page.evaluate(
+            "getComputedStyle(document.body).backgroundColor") == "rgb(229, 240, 249)"
+    finally:
+        context.close()
