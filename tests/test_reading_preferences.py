@@ -193,3 +193,17 @@ def test_with_csrf_on_a_post_without_a_token_changes_nothing(csrf_app, client):
     assert client.post("/account/reading", data={**CHOICE, "csrf_token": token}
                        ).status_code == 302
     assert cookie_value(client)
+
+
+def test_a_choice_made_before_registering_is_kept_by_the_new_account(app, client):
+    from tests.registration_steps import register_and_confirm
+
+    client.post("/account/reading", data=CHOICE)
+    response = register_and_confirm(app, client, {
+        "full_name": "Priya Shah", "professional_group": "healthcare_professional",
+        "region": "london", "training_stage": "band_5_6", "email": "priya@example.org",
+        "password": "a long enough password"})
+    assert response.status_code == 302
+    assert stored(app, "priya@example.org") == CHOICE
+    assert cookie_value(client) is None
+    assert 'data-reading-typeface="opendyslexic"' in html_tag(client, "/dashboard")
