@@ -96,3 +96,39 @@ def test_the_fetcher_serves_the_reading_fonts_and_nothing_beside_them():
                 (pdf_module.READING_FONT_FOLDER / pdf_module.READING_FONTS[0]).as_uri()):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_a_snapshot_is_printed_standard_even_when_the_live_pdf_is_not(app, client, trainee):
+    """What a coach is sent is the standard print, whichever way the live PDF was made."""
+    from careers_app.accounts.models import User
+    from careers_app.extensions import db
+    from careers_app.plans.models import PlanSnapshot
+    from careers_app.plans.rendering import make_snapshot_pdf
+    from careers_app.plans.sharing import take_snapshot
+
+    answer(app, trainee.id, SCAN1, "skills-audit", {"top-strengths": ANSWER})
+    client.post("/account/reading", data=PREFERENCES)
+    live = plan_pdf(client)
+    assert any(name.startswith("AtkinsonHyperlegible") for name in font_names(live))
+    with app.test_request_context():
+        user = db.session.get(User, trainee.id)
+        snapshot = take_snapshot(user, app.extensions["modules"], "share")
+        db.session.commit()
+        assert snapshot.pdf is None  # the Atkinson live PDF is not copied into it
+        make_snapshot_pdf(snapshot.id)
+        printed = db.session.get(PlanSnapshot, snapshot.id).pdf
+    assert printed.startswith(b"%PDF")
+    assert not any("Atkinson" in name for name in font_names(printed))
+
+
+def test_the_data_export_prints_the_plan_in_the_persons_preferences(app, client, trainee):
+    from careers_app.accounts.models import User
+    from careers_app.extensions import db
+    from careers_app.personal_data.archive import plan_pdf as export_plan_pdf
+
+    answer(app, trainee.id, SCAN1, "skills-audit", {"top-strengths": ANSWER})
+    client.post("/account/reading", data={**PREFERENCES, "typeface": "opendyslexic"})
+    with app.test_request_context():
+        user = db.session.get(User, trainee.id)
+        made = export_plan_pdf(user, app.extensions["modules"])
+    assert any(name.startswith("OpenDyslexic") for name in font_names(made.pdf))
