@@ -7,6 +7,7 @@ VENDOR := static/vendor/nhsuk-frontend
 NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
 EMOJI := static/vendor/noto-emoji
 EMOJI_DIST := node_modules/@fontsource/noto-emoji
+READING_FONTS := static/vendor/reading-fonts
 export FLASK_APP := careers_app
 
 .PHONY: run test test-stack prod-like setup assets migrate seed lint clean
@@ -19,7 +20,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
 
-assets: $(VENDOR)/.built $(EMOJI)/.built
+assets: $(VENDOR)/.built $(EMOJI)/.built $(READING_FONTS)/.built
 
 # The NHS.UK frontend's compiled CSS, JS and images come from npm, pinned in
 # package-lock.json, and are copied into a git-ignored folder.
@@ -39,6 +40,23 @@ $(EMOJI)/.built: $(VENDOR)/.built
 	rm -rf $(EMOJI) && mkdir -p $(EMOJI)
 	cp $(EMOJI_DIST)/files/noto-emoji-emoji-400-normal.woff $(EMOJI)/NotoEmoji-Regular.woff
 	cp $(EMOJI_DIST)/LICENSE $(EMOJI)/LICENSE
+	touch $@
+
+# The typefaces people can choose on /account/reading (both SIL Open Font License 1.1,
+# from the same npm install; licences copied beside them): WOFF2 for browsers
+# (static/css/reading.css), WOFF for the PDF renderer (careers_app/pdf.py), which
+# unpacks WOFF2 far slower. Latin and Latin Extended only: other scripts fall back.
+$(READING_FONTS)/.built: $(VENDOR)/.built
+	rm -rf $(READING_FONTS) && mkdir -p $(READING_FONTS)
+	for weight in 400 700; do \
+	  for ext in woff woff2; do \
+	    cp node_modules/@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-$$weight-normal.$$ext \
+	       node_modules/@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-ext-$$weight-normal.$$ext \
+	       node_modules/@fontsource/opendyslexic/files/opendyslexic-latin-$$weight-normal.$$ext $(READING_FONTS)/; \
+	  done; \
+	done
+	cp node_modules/@fontsource/atkinson-hyperlegible/LICENSE $(READING_FONTS)/LICENSE-AtkinsonHyperlegible
+	cp node_modules/@fontsource/opendyslexic/LICENSE $(READING_FONTS)/LICENSE-OpenDyslexic
 	touch $@
 
 migrate: setup

@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from careers_app.personal_data import bp as personal_data_bp
     from careers_app.plans import bp as plans_bp
     from careers_app.public import bp as public_bp
+    from careers_app.reading import init_reading
     from careers_app.reminders import bp as reminders_bp
     from careers_app.worksheets import bp as worksheets_bp
     from careers_app.worksheets.presenters import init_presenters
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     init_retention(app)
     init_presenters(app)
+    init_reading(app)
 
 
 def _serve_design_system_assets(app: Flask) -> None:

@@ -13,6 +13,7 @@ from jinja2 import (
 from wtforms.fields.choices import Choice
 
 from careers_app.pdf import stylesheet_url
+from careers_app.reading.preferences import DEFAULT as DEFAULT_PREFERENCES
 from careers_app.text import render_markdown
 
 
@@ -41,6 +42,7 @@ def init_jinja(app: Flask) -> None:
         markdown=render_markdown,
     )
     app.jinja_env.globals["pdf_stylesheet"] = stylesheet_url
+    app.jinja_env.globals["default_print_preferences"] = DEFAULT_PREFERENCES
 
 
 def error_link(error: tuple[str, str]) -> dict[str, str]:

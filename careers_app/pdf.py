@@ -3,9 +3,10 @@
 WeasyPrint will otherwise load any URL or local file that markup names, and can embed
 files as attachments. Trainees' text is escaped before it reaches the HTML, so it cannot
 become markup; this fetcher is the second wall. It serves only the print stylesheets
-bundled with the app and the emoji font `make assets` installs, by exact name, from
-memory, and refuses every other URL: http(s), file:, data:, relative paths. No base URL
-is set, so relative paths resolve to nothing.
+bundled with the app and the fonts `make assets` installs (emoji, and the typefaces a
+reader can choose on /account/reading), by exact name, from memory, and refuses every
+other URL: http(s), file:, data:, relative paths. No base URL is set, so relative paths
+resolve to nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ ASSET_FOLDER = PROJECT_ROOT / "templates" / "pdf"
 # Noto Emoji (monochrome, SIL Open Font License), copied from npm by `make assets`: the
 # system fonts have no emoji, which printed as empty boxes. plan.css names it last.
 EMOJI_FONT = PROJECT_ROOT / "static" / "vendor" / "noto-emoji" / "NotoEmoji-Regular.woff"
+# The typefaces of the reading preferences (careers_app/reading/), also from `make assets`;
+# templates/pdf/typeface-*.css name them. Only the one a plan's reader chose is loaded.
+READING_FONT_FOLDER = PROJECT_ROOT / "static" / "vendor" / "reading-fonts"
+READING_FONTS = tuple(f"{family}-latin-{weight}-normal.woff"
+                      for family in ("atkinson-hyperlegible", "opendyslexic")
+                      for weight in (400, 700))
 MINIMUM_WEASYPRINT = (70, 0)
 
 log = logging.getLogger(__name__)
@@ -45,14 +52,20 @@ if _weasyprint_version() < MINIMUM_WEASYPRINT:  # pragma: no cover - guarded by 
     raise RuntimeError("WeasyPrint 70.0 or later is required: earlier fetchers can be bypassed")
 
 
-def _load_assets(folder: Path, emoji_font: Path) -> dict[str, tuple[bytes, str]]:
-    """Every print stylesheet and the emoji font, keyed by the only URL that reaches each."""
+def _load_assets(folder: Path, emoji_font: Path,
+                 reading_fonts: tuple[Path, ...] = ()) -> dict[str, tuple[bytes, str]]:
+    """Every print stylesheet and font, keyed by the only URL that reaches each."""
     assets = {f"{ASSET_PREFIX}{path.name}": (path.read_bytes(), "text/css")
               for path in sorted(folder.glob("*.css"))}
     if emoji_font.is_file():
         assets[f"{ASSET_PREFIX}{emoji_font.name}"] = (emoji_font.read_bytes(), "font/woff")
     else:  # PDFs still render; emoji in them print as empty boxes
         log.warning("pdf: emoji font missing, run make assets")
+    for font in reading_fonts:
+        if font.is_file():
+            assets[f"{ASSET_PREFIX}{font.name}"] = (font.read_bytes(), "font/woff")
+        else:  # PDFs still render, in the usual fonts
+            log.warning("pdf: reading font %s missing, run make assets", font.name)
     return assets
 
 
@@ -73,7 +86,8 @@ class BundledAssetsOnly(URLFetcher):
         return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
 
 
-_ASSETS = _load_assets(ASSET_FOLDER, EMOJI_FONT)
+_ASSETS = _load_assets(ASSET_FOLDER, EMOJI_FONT,
+                       tuple(READING_FONT_FOLDER / name for name in READING_FONTS))
 # Cached PDFs are keyed by this too, so a changed print template or font is never served
 # stale (a PDF cached without the emoji font is drawn again once it is installed).
 PRINT_TEMPLATES_DIGEST = hashlib.sha256(

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careers_app.db import UTCDateTime, utcnow
@@ -38,6 +38,10 @@ class User(UserMixin, db.Model):
     # deleted (careers_app/account_deletion/retention.py). Creating it counts as using it.
     last_signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
                                                         index=True)
+
+    # Text size, spacing, typeface, colours and motion chosen on /account/reading
+    # (careers_app/reading/preferences.py reads it leniently); None: the standard ones.
+    reading_preferences: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
     granted_roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -53,7 +53,8 @@ def plan_pdf(user: User, registry: ModuleRegistry) -> PlanPdf:
         return PlanPdf(cached)
     db.session.commit()  # no transaction held open while the child renders
     try:
-        return PlanPdf(plans.render_plan_pdf(plan.document))
+        # As the cached copy would be: in the person's own reading preferences.
+        return PlanPdf(plans.render_plan_pdf(plan.document, plan.reading))
     except RenderFailed as failure:
         return PlanPdf(None, "too_long" if failure.kind in ("timeout", "memory") else "failed")
 

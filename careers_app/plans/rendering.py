@@ -33,6 +33,8 @@ from careers_app.pdf_child import RenderFailed
 from careers_app.plans import service
 from careers_app.plans.models import ActionPlan, PdfRender, PlanSnapshot
 from careers_app.plans.models import RenderStatus as S
+from careers_app.reading.preferences import DEFAULT as DEFAULT_PREFERENCES
+from careers_app.reading.preferences import ReadingPreferences
 from careers_app.throttling import Rule, throttle
 from careers_app.worksheets.service import insert_ignoring_conflicts
 
@@ -253,7 +255,7 @@ def make_live_plan_pdf(user_id: int, registry: ModuleRegistry, appendix: bool = 
     if not _claim(render.id, utcnow()):
         return None  # another worker has it, or it is ready or failed
     try:
-        pdf = _render(render.id, plan.document)
+        pdf = _render(render.id, plan.document, plan.reading)
     except RenderFailed as failure:
         return _failed(render.id, failure.kind)
     stored = service.plan_for_update(user_id)
@@ -289,11 +291,13 @@ def make_snapshot_pdf(snapshot_id: int) -> float | None:
     return None
 
 
-def _render(render_id: int, document: dict[str, Any]) -> bytes:
-    """The PDF, with no transaction open while the child works (no lock is held)."""
+def _render(render_id: int, document: dict[str, Any],
+            reading: ReadingPreferences = DEFAULT_PREFERENCES) -> bytes:
+    """The PDF, with no transaction open while the child works (no lock is held).
+    Snapshots are printed with the standard settings: they are the record a coach reads."""
     db.session.commit()
     started = time.monotonic()
-    pdf = service.render_plan_pdf(document)
+    pdf = service.render_plan_pdf(document, reading)
     log.info("pdf rendered: render id %s, %.2f s, %d bytes", render_id,
              time.monotonic() - started, len(pdf))
     return pdf

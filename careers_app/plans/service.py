@@ -28,6 +28,9 @@ from careers_app.plans.document import (
     everything,
 )
 from careers_app.plans.models import ActionPlan, ActionStatus, PlanAction, PlanChoice
+from careers_app.reading.preferences import DEFAULT as DEFAULT_PREFERENCES
+from careers_app.reading.preferences import ReadingPreferences
+from careers_app.reading.service import preferences_of
 from careers_app.worksheets.service import insert_ignoring_conflicts, saved_steps
 
 DUE_SOON_DAYS = 14
@@ -47,11 +50,16 @@ class AssembledPlan:
     document: dict[str, Any]
     tracked: list[PlanAction]
     untracked: list[WorksheetAction]
+    # The owner's reading preferences as printed: a PDF cached for one typeface or size
+    # must not be served after the person chose another.
+    reading: ReadingPreferences = DEFAULT_PREFERENCES
 
     @property
     def hash(self) -> str:
-        """What the PDF depends on: the content and the print template it is set in."""
-        return content_hash({"document": self.document, "print": PRINT_TEMPLATES_DIGEST})
+        """What the PDF depends on: the content, the print template it is set in, and
+        the reading preferences it is printed with."""
+        return content_hash({"document": self.document, "print": PRINT_TEMPLATES_DIGEST,
+                             "reading": self.reading.for_print().as_dict()})
 
 
 def owner_of(user: User) -> Owner:
@@ -130,7 +138,7 @@ def assemble(user: User, registry: ModuleRegistry, today: dt.date | None = None,
     document = build_document(owner_of(user), today or uk_today(),
                               plan.summary if plan else "", items, actions, fillers,
                               everything(registry, saved) if appendix else None)
-    return AssembledPlan(document, tracked, untracked)
+    return AssembledPlan(document, tracked, untracked, preferences_of(user).for_print())
 
 
 # -- what is on the plan -------------------------------------------------------------
@@ -288,6 +296,9 @@ def render_pdf(html: str) -> tuple[bytes, int]:
                            int(config["PDF_RENDER_MEMORY_MB"]))
 
 
-def render_plan_pdf(document: dict[str, Any]) -> bytes:
-    pdf, _refused = render_pdf(render_template("pdf/plan.html", doc=document))
+def render_plan_pdf(document: dict[str, Any],
+                    reading: ReadingPreferences = DEFAULT_PREFERENCES) -> bytes:
+    """The plan PDF set as ``reading`` asks (typeface, size, spacing, page colour)."""
+    pdf, _refused = render_pdf(render_template("pdf/plan.html", doc=document,
+                                               reading=reading.for_print()))
     return pdf

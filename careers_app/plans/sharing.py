@@ -42,7 +42,9 @@ def take_snapshot(user: User, registry: ModuleRegistry, reason: str, *,
     ``rendering.render_snapshot_soon`` and a job makes the PDF from the frozen content.
     The content records whether "Everything I wrote" was included (``with_appendix``)."""
     plan = assemble(user, registry, appendix=appendix)
-    pdf = cached_plan_pdf(user.id, plan.hash)
+    # A snapshot is printed with the standard settings (it is the record a coach reads),
+    # so the live PDF can stand in for it only when that was printed the same way.
+    pdf = cached_plan_pdf(user.id, plan.hash) if plan.reading.is_default else None
     snapshot = PlanSnapshot(user_id=user.id, reason=reason, content=plan.document, pdf=pdf,
                             sha256=hashlib.sha256(pdf).hexdigest() if pdf else None,
                             created_at=utcnow())

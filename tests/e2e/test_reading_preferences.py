@@ -1,0 +1,146 @@
+"""Reading preferences in a real browser: chosen on /account/reading, kept on the
+account through signing out and in, and applied to a worksheet step and the plan.
+
+axe runs on every page this test visits (see conftest.py), so each typeface, the
+largest text and every colour scheme are checked for contrast and the rest of WCAG AA.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.journeys import sign_in, sign_out
+
+Fixture = Callable[..., Any]
+
+STEP = "/modules/scan-1-self-awareness/steps/skills-audit"
+PLAN = "/plan/"
+FAMILIES = {"default": "Frutiger W01", "atkinson": "Atkinson Hyperlegible",
+            "opendyslexic": "OpenDyslexic"}
+TYPEFACE_LABELS = {"default": "Frutiger (the NHS typeface)", "atkinson": "Atkinson Hyperlegible",
+                   "opendyslexic": "OpenDyslexic"}
+COLOUR_LABELS = {"default": "Standard: dark text on white", "cream": "cream background",
+                 "blue": "pale blue background", "dark": "Light text on a dark background"}
+MORE_PAGES = ("/", "/modules/", "/modules/scan-1-self-awareness/", "/plan/everything",
+              "/plan/shares/new", "/coaching/apply", "/account/profile", "/account/activity",
+              "/workshops/join", "/glossary", "/support", "/accessibility", "/privacy")
+CREAM = "rgb(251, 243, 220)"
+# The browser's standard 16 px, at the largest size (150 %).
+LARGEST_ROOT = "24px"
+
+LOOKS = """async (family) => {
+  await document.fonts.ready;
+  const html = getComputedStyle(document.documentElement);
+  const body = getComputedStyle(document.body);
+  return {family: body.fontFamily, size: html.fontSize, background: body.backgroundColor,
+          loaded: family ? document.fonts.check(`16px "${family}"`) &&
+            [...document.fonts].some((f) => f.family.replace(/"/g, "") === family
+                                            && f.status === "loaded") : null};
+}"""
+
+
+def choose(page: Page, navigates: Fixture, *, typeface: str = "default",
+           size: str = "Largest", colours: str = "cream") -> None:
+    page.goto("/account/reading")
+    form = page.get_by_role("main")
+    form.get_by_role("group", name="Text size").get_by_label(size, exact=True).check()
+    form.get_by_role("group", name="Typeface").get_by_label(TYPEFACE_LABELS[typeface]).check()
+    form.get_by_role("group", name="Colours").get_by_label(COLOUR_LABELS[colours]).check()
+    with navigates(page):
+        form.get_by_role("button", name="Save reading preferences").click()
+    expect(page.get_by_text("Your reading preferences have been saved.")).to_be_visible()
+
+
+def looks(page: Page, typeface: str) -> dict[str, Any]:
+    return page.evaluate(LOOKS, None if typeface == "default" else FAMILIES[typeface])
+
+
+def test_each_typeface_largest_text_and_cream_stay_with_the_account(
+        page: Page, navigates: Fixture, create_account: Fixture, save_screenshot: Fixture):
+    account = create_account(full_name="Robin Reader")
+    sign_in(page, navigates, account)
+    for typeface in ("atkinson", "opendyslexic", "default"):
+        choose(page, navigates, typeface=typeface)
+        sign_out(page, navigates)
+        # Signed out, the next person on this computer gets the standard page.
+        standard = looks(page, "default")
+        assert standard["size"] == "16px" and standard["background"] != CREAM
+        sign_in(page, navigates, account)
+        for path in (STEP, PLAN):
+            page.goto(path)
+            seen = looks(page, typeface)
+            assert seen["family"].replace('"', "").startswith(FAMILIES[typeface]), (path, seen)
+            assert seen["size"] == LARGEST_ROOT and seen["background"] == CREAM, (path, seen)
+            if typeface != "default":
+                assert seen["loaded"], f"{FAMILIES[typeface]} did not load on {path}"
+            save_screenshot(page, f"reading-{typeface}-{path.strip('/').split('/')[-1]}.png")
+
+
+def test_the_preview_follows_each_choice_before_saving(
+        page: Page, navigates: Fixture, save_screenshot: Fixture):
+    page.goto("/account/reading")
+    preview = page.locator("#reading-preview")
+    form = page.get_by_role("main")
+    form.get_by_role("group", name="Typeface").get_by_label("OpenDyslexic").check()
+    form.get_by_role("group", name="Colours").get_by_label(COLOUR_LABELS["blue"]).check()
+    form.get_by_role("group", name="Space between lines").get_by_label("Widest").check()
+    expect(preview).to_have_attribute("data-reading-typeface", "opendyslexic")
+    styles = preview.evaluate("""(box) => {
+      const text = getComputedStyle(box.querySelector("p"));
+      return {family: text.fontFamily, background: getComputedStyle(box).backgroundColor,
+              lineHeight: parseFloat(text.lineHeight) / parseFloat(text.fontSize)};
+    }""")
+    assert styles["family"].replace('"', "").startswith("OpenDyslexic")
+    assert styles["background"] == "rgb(229, 240, 249)"
+    assert styles["lineHeight"] == pytest.approx(2.2, abs=0.05)
+    # Nothing is saved until the button is pressed: the page itself is still standard.
+    assert page.evaluate("document.documentElement.dataset.readingTypeface") == "default"
+    save_screenshot(page, "reading-preferences.png")
+
+
+@pytest.mark.parametrize("colours", ["default", "cream", "blue", "dark"])
+def test_a_step_page_in_each_colour_scheme_at_the_largest_size_passes_axe(
+        page: Page, navigates: Fixture, create_account: Fixture, save_screenshot: Fixture,
+        colours: str):
+    account = create_account()
+    sign_in(page, navigates, account)
+    choose(page, navigates, colours=colours)
+    # Each page visited is checked with axe (contrast included) as it loads.
+    page.goto(STEP)
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == LARGEST_ROOT
+    page.goto(PLAN)
+    page.goto("/dashboard")
+    if colours == "dark":
+        # The scheme that changes the most colours: a wider round of pages.
+        for path in MORE_PAGES:
+            page.goto(path)
+        page.goto(STEP)
+        save_screenshot(page, "reading-dark-step.png")
+
+
+def test_with_javascript_off_the_choice_is_saved_and_applied(browser, live_url: str):
+    """The form needs no script: radios and a button. (No axe here: axe needs script; the
+    same page is checked with script on above.)"""
+    context = browser.new_context(base_url=live_url, java_script_enabled=False,
+                                  viewport={"width": 1280, "height": 900})
+    context.route(lambda url: not url.startswith(live_url + "/"), lambda route: route.abort())
+    try:
+        page = context.new_page()
+        page.goto("/account/reading")
+        page.get_by_label("Atkinson Hyperlegible").check()
+        page.get_by_label(COLOUR_LABELS["blue"]).check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save reading preferences").click()
+        expect(page.get_by_text("Your reading preferences have been saved.")).to_be_visible()
+        page.goto("/support")
+        html = page.locator("html")
+        expect(html).to_have_attribute("data-reading-typeface", "atkinson")
+        expect(html).to_have_attribute("data-reading-colours", "blue")
+        assert page.evaluate(
+            "getComputedStyle(document.body).backgroundColor") == "rgb(229, 240, 249)"
+    finally:
+        context.close()
