@@ -63,7 +63,7 @@ from careers_app.worksheets.service import complete_module, find_answer, save_st
 from careers_app.workshops.models import Assignment, Membership, Workshop  # noqa: E402
 from tests.e2e.long_answers import long_answers  # noqa: E402
 
-PASSWORD = "bench scale password 2026"
+PASSWORD = "bench scale password 2026"  # noqa: S105 (bench accounts in a throwaway database)
 SCAN = ("scan-1-self-awareness", "scan-2-career-exploration",
         "scan-3-arriving-at-a-decision", "scan-4-next-steps")
 STEP_PAGE = "/modules/scan-1-self-awareness/steps/skills-audit"
@@ -359,7 +359,7 @@ def fill(app: Flask, scale: float, password_hash: str) -> dict[str, int]:
     """Bulk inserts of everyone else: what the full database holds beside the measured."""
     registry: ModuleRegistry = app.extensions["modules"]
     now = utcnow()
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # noqa: S311 (repeatable filler, nothing secret)
     sized = {name: max(1, round(full * scale)) for name, full in (
         ("trainees", TRAINEES), ("applications", APPLICATIONS), ("workshops", WORKSHOPS),
         ("shares", SHARES), ("coaches", COACHES), ("facilitators", FACILITATORS))}
@@ -424,13 +424,35 @@ def table_counts(app: Flask) -> dict[str, int]:
 
 
 class StatementCounter:
-    """Counts the SQL statements the app's engine sends (``before_cursor_execute``)."""
+    """Counts the SQL statements the app's engine sends (``before_cursor_execute``), and
+    keeps them while ``keep`` is set."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.keep = False
+        self.kept: list[tuple[str, Any]] = []
 
-    def __call__(self, *_args: object) -> None:
+    def __call__(self, _conn: object, _cursor: object, statement: str, parameters: Any,
+                 *_args: object) -> None:
         self.count += 1
+        if self.keep:
+            self.kept.append((statement, parameters))
+
+
+def explain(app: Flask, page: Page, statements: list[tuple[str, Any]]) -> None:
+    """Print the database's plan for each statement one request of the page ran."""
+    with app.app_context():
+        sqlite = db.engine.dialect.name == "sqlite"
+        print(f"\n== {page.name} ({page.path}): {len(statements)} statements")
+        for statement, parameters in statements:
+            if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
+            rows = db.session.connection().exec_driver_sql(prefix + statement, parameters)
+            print("  " + " ".join(statement.split())[:160])
+            for row in rows:
+                print("      " + (str(row[-1]) if sqlite else str(row[0])))
+        db.session.rollback()
 
 
 def signed_in(app: Flask, email: str) -> FlaskClient:
@@ -446,41 +468,68 @@ def signed_in(app: Flask, email: str) -> FlaskClient:
     return client
 
 
-def measure(app: Flask, people: People, requests: int) -> dict[str, tuple[float, int]]:
-    """Per page: p50 in milliseconds and the statements of one request (all the same)."""
-    counter = StatementCounter()
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", counter)
-    clients = {who: signed_in(app, getattr(people, who))
-               for who in ("trainee", "coach", "coordinator", "facilitator")}
+class Measured:
+    """One database's app, with its statement counter and a signed-in client per person."""
+
+    def __init__(self, app: Flask, people: People) -> None:
+        self.app = app
+        self.counter = StatementCounter()
+        with app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self.counter)
+        self.clients = {who: signed_in(app, getattr(people, who))
+                        for who in ("trainee", "coach", "coordinator", "facilitator")}
+
+    def get(self, page: Page) -> tuple[float, int]:
+        """One request: milliseconds and SQL statements."""
+        self.counter.count = 0
+        begin = time.perf_counter()
+        response = self.clients[page.who].get(page.path)
+        took = (time.perf_counter() - begin) * 1000
+        assert response.status_code == 200, (page.path, response.status_code)
+        return took, self.counter.count
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self.counter)
+
+
+def measure(empty_app: Flask, full_app: Flask, people: People, requests: int,
+            show_plans: bool = False) -> dict[str, tuple[tuple[float, int], tuple[float, int]]]:
+    """Per page, for each database: p50 in milliseconds and the statements of a request
+    (the most any request ran). Requests alternate between the two databases, so a
+    change in the machine's load falls on both alike."""
+    empty, full = Measured(empty_app, people), Measured(full_app, people)
     results = {}
     try:
         for page in pages(people):
-            client = clients[page.who]
             for _ in range(3):  # warm-up: templates compiled, caches filled
-                response = client.get(page.path)
-                assert response.status_code == 200, (page.path, response.status_code)
-            times, counts = [], set()
-            for _ in range(requests):
-                counter.count = 0
-                begin = time.perf_counter()
-                response = client.get(page.path)
-                times.append((time.perf_counter() - begin) * 1000)
-                counts.add(counter.count)
-                assert response.status_code == 200, (page.path, response.status_code)
-            results[page.name] = (statistics.median(times), max(counts))
+                empty.get(page)
+                full.get(page)
+            timed: dict[str, list[tuple[float, int]]] = {"empty": [], "full": []}
+            for number in range(requests):
+                order = (("empty", empty), ("full", full))
+                for name, side in order if number % 2 else reversed(order):
+                    timed[name].append(side.get(page))
+            results[page.name] = tuple(
+                (statistics.median(t for t, _ in timed[name]), max(q for _, q in timed[name]))
+                for name in ("empty", "full"))
+            if show_plans:
+                full.counter.kept, full.counter.keep = [], True
+                full.get(page)
+                full.counter.keep = False
+                explain(full_app, page, full.counter.kept)
     finally:
-        event.remove(engine, "before_cursor_execute", counter)
-    return results
+        empty.close()
+        full.close()
+    return results  # type: ignore[return-value]
 
 
-def report(people: People, empty: dict[str, tuple[float, int]],
-           full: dict[str, tuple[float, int]]) -> None:
+def report(people: People,
+           results: dict[str, tuple[tuple[float, int], tuple[float, int]]]) -> None:
     print(f"{'page':<22} {'p50 empty':>10} {'p50 full':>9} {'ratio':>6} "
           f"{'queries empty':>13} {'queries full':>12}  target")
     for page in pages(people):
-        (before, q_before), (after, q_after) = empty[page.name], full[page.name]
+        (before, q_before), (after, q_after) = results[page.name]
         ratio = after / before
         good = ratio <= TARGET_RATIO and after < TARGET_MS and q_before == q_after
         print(f"{page.name:<22} {before:8.1f} ms {after:6.1f} ms {ratio:6.2f} "
@@ -491,28 +540,34 @@ def report(people: People, empty: dict[str, tuple[float, int]],
 
 
 @contextmanager
-def database(url: str | None, work: Path) -> Iterator[str]:
-    """A SQLite file in ``work``, or a PostgreSQL database created here and dropped after."""
+def databases(url: str | None, work: Path) -> Iterator[tuple[str, str]]:
+    """Two databases, (nearly empty, full): SQLite files in ``work``, or PostgreSQL
+    databases ``url``'s name with ``_empty`` added and ``url`` itself, created here (a
+    name that exists already is refused) and dropped afterwards."""
     if not url:
-        yield f"sqlite:///{work / 'scale.sqlite3'}"
+        yield f"sqlite:///{work / 'empty.sqlite3'}", f"sqlite:///{work / 'full.sqlite3'}"
         return
     import psycopg  # only for PostgreSQL
 
     parsed = make_url(url)
     name = parsed.database
     assert name and re.fullmatch(r"[a-z_][a-z0-9_]*", name), "a plain database name, please"
+    names = (f"{name}_empty", name)
     server = parsed.set(drivername="postgresql", database="postgres").render_as_string(
         hide_password=False)
     with psycopg.connect(server, autocommit=True) as admin:
-        exists = admin.execute("select 1 from pg_database where datname = %s", (name,))
-        if exists.fetchone():
-            raise SystemExit(f"database {name} exists already; drop it or name another")
-        admin.execute(f'create database "{name}"')
-    try:
-        yield url
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'drop database if exists "{name}" with (force)')
+        for each in names:
+            if admin.execute("select 1 from pg_database where datname = %s", (each,)).fetchone():
+                raise SystemExit(f"database {each} exists already; drop it or name another")
+        made = []
+        try:
+            for each in names:
+                admin.execute(f'create database "{each}"')
+                made.append(each)
+            yield (parsed.set(database=names[0]).render_as_string(hide_password=False), url)
+        finally:
+            for each in made:
+                admin.execute(f'drop database if exists "{each}" with (force)')
 
 
 def build_app(url: str) -> Flask:
@@ -530,34 +585,39 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
     parser.add_argument("--database-url", help="a PostgreSQL database to create and drop; "
                         "default: a SQLite file in a temporary folder")
+    parser.add_argument("--explain", action="store_true", help="print the query plan of "
+                        "each statement of each page at full size")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="careers-bench-scale-") as work, \
-            database(args.database_url, Path(work)) as url:
-        app = build_app(url)
+            databases(args.database_url, Path(work)) as (empty_url, url):
+        apps = [build_app(empty_url), build_app(url)]
         try:
-            with app.app_context():
-                upgrade(directory=str(ROOT / "migrations"))
-                db.session.execute(text("select 1"))
             password_hash = hash_password(PASSWORD)  # argon2 once, the same hash for all
-            people = seed_people(app, password_hash)
-            empty = measure(app, people, args.requests)
-            small = table_counts(app)
+            people = []
+            for app in apps:
+                with app.app_context():
+                    upgrade(directory=str(ROOT / "migrations"))
+                people.append(seed_people(app, password_hash))
+            assert people[0] == people[1], people  # the same ids in both
+            small = table_counts(apps[0])
             started = time.monotonic()
-            added = fill(app, args.scale, password_hash)
+            added = fill(apps[1], args.scale, password_hash)
             filled_in = time.monotonic() - started
             if make_url(url).get_backend_name() == "postgresql":
                 # As autovacuum would soon after a load this size. SQLite gathers no
                 # statistics by itself and the app never runs ANALYZE, so neither do we.
-                with app.app_context():
-                    db.session.execute(text("analyze"))
-                    db.session.commit()
-            full = measure(app, people, args.requests)
-            big = table_counts(app)
+                for app in apps:
+                    with app.app_context():
+                        db.session.execute(text("analyze"))
+                        db.session.commit()
+            results = measure(apps[0], apps[1], people[1], args.requests, args.explain)
+            big = table_counts(apps[1])
         finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            for app in apps:
+                with app.app_context():
+                    db.session.remove()
+                    db.engine.dispose()
     shown = make_url(url).render_as_string(hide_password=True) if args.database_url \
         else "SQLite file"
     print(f"machine   {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, "
@@ -568,7 +628,7 @@ def main() -> None:
     print("rows      " + ", ".join(f"{name} {small[name]} -> {big[name]}" for name in big))
     print(f"p50 of {args.requests} requests per page, test client; target: full <= "
           f"{TARGET_RATIO} x empty, under {TARGET_MS:.0f} ms, same number of queries\n")
-    report(people, empty, full)
+    report(people[1], results)
 
 
 if __name__ == "__main__":
