@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """Do the everyday pages stay as fast when the database holds a region's worth of data?
 
-Each page is timed twice for the same signed-in people with the same data of their own:
-first with the database nearly empty (only those people and what they hold), then after
-bulk inserts add 20,000 other trainees with 400,000 step answers and their earlier
-versions, 2,000 coaching applications, 300 workshops of 40 members and 1,000 plan shares
-(``--scale 0.1`` for a tenth). Per page: the p50 of ``--requests`` requests through the
-Flask test client, and the SQL statements each request ran. Target: full at most 1.5 x
-empty and under 50 ms, with the same number of statements. Figures only, never pass/fail.
+Two databases hold the same signed-in people with the same data of their own; bulk
+inserts add to the second 20,000 other trainees with 400,000 step answers and their
+earlier versions, 2,000 coaching applications, 300 workshops of 40 members and 1,000 plan
+shares (``--scale 0.1`` for a tenth). Per page and database: the p50 of ``--requests``
+requests through the Flask test client, alternating between the two, and the SQL
+statements each request ran. Target: full at most 1.5 x empty and under 50 ms, with the
+same number of statements. Figures only, never pass/fail.
 Run from the project root. See bench/README.md.
 
-    .venv/bin/python bench/scale.py [--scale 0.1] [--requests 50] \
+    .venv/bin/python bench/scale.py [--scale 0.1] [--requests 50] [--explain] \
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/careers_scale]
 """
 

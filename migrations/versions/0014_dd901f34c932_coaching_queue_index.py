@@ -1,5 +1,6 @@
-"""The coordinator's queue and the coaches' open cases found by an index on the
-application's status (then when it was sent), not by reading every application ever made
+"""The coordinator's queue, and the coaches listed with their open cases, found through an
+index on the application's status (then when it was sent), not by reading every
+application ever made
 
 Revision ID: dd901f34c932
 Revises: d4e1a7c93b55
