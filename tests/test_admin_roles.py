@@ -29,6 +29,32 @@ def test_coordinator_lists_and_searches_users(client, make_user, sign_in):
     assert "0 people" in page
 
 
+def test_user_search_pages_keep_the_total_and_stop_at_the_last_page(app, client, make_user,
+                                                                   sign_in):
+    make_user("coord@example.org", full_name="Chris Coord", roles=(Role.COORDINATOR,))
+    with app.app_context():  # 53 matching people, named so their order is known
+        db.session.add_all(User(email=f"person{n:02d}@example.org",
+                                full_name=f"Pat Patel {n:02d}", password_hash="x",
+                                professional_group="doctor_dentist", region="london",
+                                training_stage="core") for n in range(53))
+        db.session.commit()
+    sign_in("coord@example.org")
+    first = client.get("/admin/users?q=patel").get_data(as_text=True)
+    assert "53 people matching" in first
+    assert "Pat Patel 00" in first and "Pat Patel 49" in first and "Pat Patel 50" not in first
+    assert "Page 2 of 2" in first
+    second = client.get("/admin/users?q=patel&page=2").get_data(as_text=True)
+    assert "53 people matching" in second
+    assert "Pat Patel 50" in second and "Pat Patel 52" in second and "Pat Patel 49" not in second
+    assert "Page 1 of 2" in second and "Page 3" not in second
+    assert client.get("/admin/users?q=patel&page=3").status_code == 404
+    assert client.get("/admin/users?q=nobody-has-this&page=2").status_code == 404
+    everyone = client.get("/admin/users?page=2").get_data(as_text=True)
+    # Chris Coord comes first by name, so page 2 starts one person later.
+    assert "54 people" in everyone and "Pat Patel 49" in everyone
+    assert "Pat Patel 48" not in everyone
+
+
 def test_coordinator_grants_and_removes_roles(app, client, make_user, sign_in):
     make_user("coord@example.org", roles=(Role.COORDINATOR,))
     person = make_user("sam@example.org")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careers_app.accounts.models import User
@@ -52,6 +52,12 @@ class AppointmentStatus(enum.StrEnum):
 
 
 class CoachingApplication(db.Model):
+    # The queue (submitted, oldest first) and the coaches listed with their open cases
+    # find their rows by status; without it they read every application ever made
+    # (bench/scale.py).
+    __table_args__ = (Index("ix_coaching_application_status_submitted_at",
+                            "status", "submitted_at"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     status: Mapped[ApplicationStatus] = mapped_column(String(20), default=ApplicationStatus.DRAFT)
