@@ -144,6 +144,16 @@ def test_at_sign_in_the_account_choice_wins_over_the_cookie(app, client, make_us
     assert stored(app)["typeface"] == "atkinson"
 
 
+def test_signing_in_without_a_reading_cookie_sets_only_the_session_cookie(
+        client, make_user, sign_in):
+    """A client reading the first Set-Cookie header of a sign-in took a removal of a
+    cookie the browser never had for the session (tests/test_worksheets_concurrency.py)."""
+    make_user("trainee@example.org")
+    response = sign_in("trainee@example.org")
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and cookies[0].startswith("careers_session="), cookies
+
+
 def test_an_account_without_a_choice_takes_the_one_made_before_signing_in(
         app, client, make_user, sign_in):
     make_user("trainee@example.org")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, g, has_request_context
+from flask import Blueprint, Flask, g, has_request_context, request
 from flask_login import user_logged_in, user_logged_out
 from werkzeug.wrappers import Response
 
@@ -33,10 +33,12 @@ def _signed_out(_app: Flask, user: Any, **_: Any) -> None:
 
 
 def _forget_cookie(response: Response) -> Response:
-    from careers_app.reading.cookie import forget_cookie
+    from careers_app.reading.cookie import cookie_name, forget_cookie
 
-    # The account holds the choice from sign-in on; after sign-out nobody's does.
-    if g.get("reading_forget_cookie"):
+    # The account holds the choice from sign-in on; after sign-out nobody's does. Only a
+    # cookie the browser sent is removed: a sign-in response otherwise carries a second
+    # Set-Cookie header that clients reading only the first one take for the session.
+    if g.get("reading_forget_cookie") and cookie_name() in request.cookies:
         forget_cookie(response)
     return response
 
