@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from careers_app.accounts.models import User
 from careers_app.extensions import db
+from careers_app.security import Role
 from tests.planning import typical_plan
 
 Fixture = Callable[..., Any]
@@ -96,3 +97,26 @@ def test_download_my_data_then_delete_my_account(
     expect(page.get_by_role("main")).to_contain_text("Enter a correct email address and password")
     with live_app.app_context():
         assert db.session.get(User, user_id) is None
+
+
+def test_a_coordinator_confirms_their_password_and_deletes_an_account_on_request(
+    page: Page, navigates: Fixture, create_account: Fixture, live_app: Any,
+) -> None:
+    asker = create_account(full_name="Ash Asker")
+    coordinator = create_account(full_name="Cory Ordinator", roles=(Role.COORDINATOR,))
+    with live_app.app_context():
+        asker_id = db.session.execute(
+            select(User.id).where(User.email == asker.email)).scalar_one()
+    sign_in(page, navigates, coordinator.email, coordinator.password)
+    # Giving the password again, as after ten minutes, brings the coordinator back.
+    page.goto(f"/account/confirm-password?next=/admin/users/{asker_id}/delete")
+    page.get_by_label("Password", exact=True).fill(coordinator.password)
+    with navigates(page):
+        page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete the account of Ash Asker")
+    page.get_by_label("They asked by email").check()
+    with navigates(page):
+        page.get_by_role("button", name="Delete this account").click()
+    expect(page.get_by_role("main")).to_contain_text("The account of Ash Asker has been deleted.")
+    with live_app.app_context():
+        assert db.session.get(User, asker_id) is None
