@@ -61,11 +61,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from careers_app.cli import init_cli
     from careers_app.errors import init_errors
+    from careers_app.fragments import init_fragments
     from careers_app.jinja import init_jinja
     from careers_app.navigation import init_navigation
     from careers_app.security import init_security
 
     init_jinja(app)
+    init_fragments(app)
     init_navigation(app)
     init_security(app)
     init_errors(app)
@@ -112,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from careers_app.reading import init_reading
     from careers_app.reminders import bp as reminders_bp
     from careers_app.worksheets import bp as worksheets_bp
+    from careers_app.worksheets.field_inputs import init_field_inputs
     from careers_app.worksheets.presenters import init_presenters
     from careers_app.workshops import bp as workshops_bp
 
@@ -121,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     init_retention(app)
     init_presenters(app)
+    init_field_inputs(app)
     init_reading(app)
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from careers_app.fragments import fill, fragments, slot
 from careers_app.security import Role, viewer_is_signed_in
 
 
@@ -50,17 +51,39 @@ def navigation_items() -> list[dict[str, object]]:
     return items
 
 
-def sign_out_button_html() -> Markup:
+def sign_out_button_html(token: str) -> Markup:
     """Content for the header's sign-out form button.
 
     The NHS.UK header renders account actions as a POST form with no CSRF field; a
     hidden input is allowed inside a button and still belongs to that form.
     """
-    token = escape(generate_csrf())
     return Markup(f'<input type="hidden" name="csrf_token" value="{token}">Sign out')  # noqa: S704
+
+
+def site_header() -> Markup:
+    """The header, drawn once per name and navigation and kept (careers_app/fragments.py).
+
+    The key is everything the header shows; the CSRF token of the sign-out button is a
+    slot, filled for each request.
+    """
+    signed_in = viewer_is_signed_in()
+    full_name = current_user.full_name if signed_in else ""
+    navigation = navigation_items()
+    key = ("header", signed_in, full_name,
+           tuple((item["text"], item["href"], item["current"]) for item in navigation))
+    html = fragments().get(key, lambda: render_template(
+        "partials/_header.html", signed_in=signed_in, full_name=full_name,
+        navigation=navigation, sign_out_button=sign_out_button_html(slot("csrf"))))
+    return fill(html, {"csrf": escape(generate_csrf())} if signed_in else {})
+
+
+def site_footer() -> Markup:
+    """The footer: the same on every page."""
+    return Markup(fragments().get(("footer",),  # noqa: S704 - rendered by Jinja
+                                  lambda: render_template("partials/_footer.html")))
 
 
 def init_navigation(app: Flask) -> None:
     app.jinja_env.globals.update(
-        navigation_items=navigation_items, sign_out_button_html=sign_out_button_html
+        navigation_items=navigation_items, site_header=site_header, site_footer=site_footer
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from careers_app.content.field_types.shared import FormEntries
@@ -36,6 +37,18 @@ OPTIONAL_SETTINGS: dict[str, tuple[tuple[str, ...], str, str]] = {
 
 # Writes the n-th part of an answer that a person types, in at most ``limit`` characters.
 Writer = Callable[[int, int], str]
+
+
+@dataclass(frozen=True)
+class FieldFragment:
+    """How a field's input can be drawn once and reused (careers_app/fragments.py).
+
+    ``skeleton`` is the value to draw the kept markup with: it puts slots where the
+    answer goes. ``fillings`` are the escaped markup each slot takes for this answer.
+    """
+
+    skeleton: Any
+    fillings: dict[str, str]
 
 
 def is_set(value: object) -> bool:
@@ -103,6 +116,12 @@ class FieldKind:
         """The things an answer lists, in its order, for a later field to choose from
         (types with ``has_entries``)."""
         raise ValueError(f"a {self.name} answer lists nothing to choose from")
+
+    def fragment(self, spec: FieldSpec, value: Any) -> FieldFragment | None:
+        """For a type whose input depends on the answer only where the answer is put (not
+        in how many rows or which parts are drawn): how to reuse one drawing of the input
+        for every answer. None draws the input afresh each time."""
+        return None
 
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         """How the answer reads on a plan: text and tables only."""

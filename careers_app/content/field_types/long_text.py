@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind, Writer
-from careers_app.content.field_types.shared import FieldError, clean_text, word_count
+from careers_app.content.field_types.base import FieldFragment, FieldKind, Writer
+from careers_app.content.field_types.shared import (
+    FieldError,
+    clean_text,
+    text_fragment,
+    word_count,
+)
 
 if TYPE_CHECKING:
     from careers_app.content.schema import FieldSpec
@@ -24,6 +29,9 @@ class LongText(FieldKind):
             raise FieldError(
                 f"This answer must be {spec.max_words} words or fewer (it has {count})")
         return text
+
+    def fragment(self, spec: FieldSpec, value: Any) -> FieldFragment:
+        return text_fragment(value)
 
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         return {"kind": "text", "text": value}

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from careers_app.content.field_types.base import FieldKind, Writer
+from careers_app.content.field_types.base import FieldFragment, FieldKind, Writer
 from careers_app.content.field_types.shared import (
     FieldError,
     FormEntries,
@@ -14,11 +14,17 @@ from careers_app.content.field_types.shared import (
     as_point,
     name,
 )
+from careers_app.fragments import slot
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
 
     from careers_app.content.schema import FieldSpec
+
+
+POINTS = range(1, 6)
+# Passed as the answer when drawing the markup kept for every answer.
+_SLOTS = object()
 
 
 class Scale(FieldKind):
@@ -54,6 +60,22 @@ class Scale(FieldKind):
 
     def first_input_id(self, spec: FieldSpec) -> str:
         return name(spec.id, spec.statements[0].value)
+
+    def marks(self, spec: FieldSpec, value: Any) -> list[list[str]]:
+        """For each statement, what follows each of its five radios: " checked" on the
+        point the answer gives, or, when drawing the kept markup, a slot."""
+        if value is _SLOTS:
+            return [[slot(f"r{row}-{point}") for point in POINTS]
+                    for row in range(len(spec.statements))]
+        ratings = value if isinstance(value, Mapping) else {}
+        return [[" checked" if str(ratings.get(s.value)) == str(point) else "" for point in POINTS]
+                for s in spec.statements]
+
+    def fragment(self, spec: FieldSpec, value: Any) -> FieldFragment:
+        fillings = {f"r{row}-{point}": mark
+                    for row, marks in enumerate(self.marks(spec, value))
+                    for point, mark in zip(POINTS, marks, strict=True)}
+        return FieldFragment(skeleton=_SLOTS, fillings=fillings)
 
     def display(self, spec: FieldSpec, value: Any) -> dict[str, Any]:
         low, high = spec.scale_labels or ("low", "high")

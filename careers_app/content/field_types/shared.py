@@ -10,9 +10,13 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import escape
+
+from careers_app.fragments import slot
 from careers_app.text import normalise_text, text_problem
 
 if TYPE_CHECKING:
+    from careers_app.content.field_types.base import FieldFragment
     from werkzeug.datastructures import MultiDict
 
     from careers_app.content.schema import FieldSpec
@@ -229,3 +233,11 @@ def rows_entries(spec: FieldSpec, rows: object,
     for index, row in enumerate(rows):
         entries += row_entries(index, row if isinstance(row, Mapping) else {})
     return entries
+
+
+def text_fragment(value: object) -> FieldFragment:
+    """A text box drawn once with a slot where the typed text goes."""
+    from careers_app.content.field_types.base import FieldFragment
+
+    return FieldFragment(skeleton=slot("text"),
+                         fillings={"text": str(escape(value if isinstance(value, str) else ""))})
