@@ -33,6 +33,9 @@ import worksheets as shared  # bench/worksheets.py: the throwaway PostgreSQL dat
 
 ROOT = Path(__file__).resolve().parent.parent
 STEP_PATH = http_load.STEP_PATH
+SKILLS = ("communication", "team-working", "clinical-reasoning", "practical-skills",
+          "under-pressure", "uncertainty", "organisation", "leadership", "teaching",
+          "research", "improvement", "digital")  # as bench/http_load.lua sends them
 HEADERS = {"X-Forwarded-For": "127.0.0.1", "X-Forwarded-Proto": "https"}
 BASE_URL = f"http://{http_load.HOST}"  # https as far as the app knows, through ProxyFix
 
@@ -98,6 +101,8 @@ def short(filename: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=50, help="profiled step page GETs")
+    parser.add_argument("--autosave", action="store_true",
+                        help="profile the step's autosave POST instead of its GET")
     parser.add_argument("--warmup", type=int, default=20, help="unprofiled GETs before")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--postgres-server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
@@ -143,11 +148,33 @@ def profile(env: dict[str, str], email: str, args: argparse.Namespace) -> None:
     if answer.status_code != 302:
         sys.exit(f"signing in answered {answer.status_code}")
 
-    def step_page() -> int:
+    def get_step_page() -> int:
         response = client.get(STEP_PATH, base_url=BASE_URL, headers=HEADERS)
         if response.status_code != 200:
             sys.exit(f"{STEP_PATH} answered {response.status_code}")
         return len(response.data)
+
+    # The autosave sends what the page's script sends: every field of the step as JSON,
+    # the text changing each time, with the version the last save returned.
+    page_html = client.get(STEP_PATH, base_url=BASE_URL, headers=HEADERS).text
+    saving = {"csrf": http_load.CSRF_INPUT.search(page_html).group(1),  # type: ignore[union-attr]
+              "version": int(http_load.VERSION_INPUT.search(page_html).group(1)), "sent": 0}
+    post_headers = HEADERS | {"X-CSRFToken": saving["csrf"],
+                              "Referer": f"https://{http_load.HOST}{STEP_PATH}"}
+
+    def autosave() -> int:
+        saving["sent"] += 1
+        body = {"version": saving["version"], "answers": {
+            "skills": {skill: 1 + (saving["sent"] + n) % 5 for n, skill in enumerate(SKILLS)},
+            "top-strengths": f"Teaching and staying calm under pressure (draft {saving['sent']})"}}
+        response = client.post(http_load.AUTOSAVE_PATH, base_url=BASE_URL, headers=post_headers,
+                               json=body)
+        if response.status_code != 200:
+            sys.exit(f"autosave answered {response.status_code}: {response.text[:200]}")
+        saving["version"] = response.json["version"]
+        return len(response.data)
+
+    step_page = autosave if args.autosave else get_step_page
 
     size = max(step_page() for _ in range(args.warmup))
 
@@ -186,12 +213,16 @@ def profile(env: dict[str, str], email: str, args: argparse.Namespace) -> None:
     for _ in range(args.requests):
         step_page()
     profiler.disable()
+    if os.environ.get("PROFILE_DUMP"):
+        profiler.dump_stats(os.environ["PROFILE_DUMP"])
     stats = pstats.Stats(profiler)
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     total = sum(tottime for _, _, tottime, _, _ in raw.values())
     n = args.requests
 
-    print(f"step page GET {STEP_PATH} ({size / 1024:.0f} KiB), {args.database}, production "
+    what = f"autosave POST {http_load.AUTOSAVE_PATH}" if args.autosave else \
+        f"step page GET {STEP_PATH} ({size / 1024:.0f} KiB)"
+    print(f"{what}, {args.database}, production "
           f"settings, test client in-process, {n} requests after {args.warmup} warm-up")
     print(f"load      {os.getloadavg()[0]:.2f} (1-min average)")
     print(f"wall time {1000 * wall:.1f} ms per request without the profiler; "

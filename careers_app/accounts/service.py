@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from careers_app.accounts.models import User, UserRole, new_session_token
 from careers_app.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -47,7 +47,10 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def find_user_by_session_token(token: str) -> User | None:
-    return db.session.execute(select(User).where(User.session_token == token)).scalar_one_or_none()
+    """The signed-in account with its roles, in one statement: every request asks this."""
+    return db.session.execute(
+        select(User).options(joinedload(User.granted_roles)).where(User.session_token == token)
+    ).unique().scalar_one_or_none()
 
 
 def register_user(details: Registration, roles: tuple[Role, ...] = ()) -> User:

@@ -30,7 +30,7 @@ from careers_app.personal_data import archive
 from careers_app.personal_data.collect import build_data
 from careers_app.personal_data.models import BUILDING, DataExport, ExportStatus
 from careers_app.personal_data.ownership import person_rows
-from careers_app.worksheets.service import insert_ignoring_conflicts
+from careers_app.worksheets.service import insert_for_dialect
 
 log = logging.getLogger(__name__)
 S = ExportStatus
@@ -109,7 +109,7 @@ def request_export(user: User) -> tuple[DataExport, bool]:
     # RETURNING gives the new id, or nothing when one is already being built (a
     # rowcount is not reliable here across drivers).
     inserted = db.session.execute(
-        insert_ignoring_conflicts(DataExport)
+        insert_for_dialect(DataExport)
         .values(user_id=user.id, building_for=user.id, status=S.QUEUED, failure="",
                 requested_at=now, size=0)
         .on_conflict_do_nothing(index_elements=["building_for"])

@@ -36,7 +36,7 @@ from careers_app.plans.models import RenderStatus as S
 from careers_app.reading.preferences import DEFAULT as DEFAULT_PREFERENCES
 from careers_app.reading.preferences import ReadingPreferences
 from careers_app.throttling import Rule, throttle
-from careers_app.worksheets.service import insert_ignoring_conflicts
+from careers_app.worksheets.service import insert_for_dialect
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def _row(key: str, user_id: int, *, digest: str | None = None,
          snapshot_id: int | None = None) -> PdfRender:
     """The render row for ``key``, created queued if absent (two at once make one)."""
     db.session.execute(
-        insert_ignoring_conflicts(PdfRender)
+        insert_for_dialect(PdfRender)
         .values(key=key, user_id=user_id, snapshot_id=snapshot_id, content_hash=digest,
                 status=S.QUEUED, failure="", attempts=0, requested_at=utcnow())
         .on_conflict_do_nothing(index_elements=["key"])

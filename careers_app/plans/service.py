@@ -31,7 +31,7 @@ from careers_app.plans.models import ActionPlan, ActionStatus, PlanAction, PlanC
 from careers_app.reading.preferences import DEFAULT as DEFAULT_PREFERENCES
 from careers_app.reading.preferences import ReadingPreferences
 from careers_app.reading.service import preferences_of
-from careers_app.worksheets.service import insert_ignoring_conflicts, saved_steps
+from careers_app.worksheets.service import insert_for_dialect, saved_steps
 
 DUE_SOON_DAYS = 14
 
@@ -80,7 +80,7 @@ def find_plan(user_id: int) -> ActionPlan | None:
 def plan_for_update(user_id: int) -> ActionPlan:
     """The plan row, created if needed; two first requests at once both get the one row."""
     db.session.execute(
-        insert_ignoring_conflicts(ActionPlan)
+        insert_for_dialect(ActionPlan)
         .values(user_id=user_id, summary="", updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["user_id"])
     )
@@ -166,7 +166,7 @@ def feeds_the_plan(user_id: int, module: Module, step: Step) -> bool:
 def choose(user_id: int, item_key: str, included: bool) -> None:
     """Add an answer to the plan or take it off; asking twice is the same as once."""
     db.session.execute(
-        insert_ignoring_conflicts(PlanChoice)
+        insert_for_dialect(PlanChoice)
         .values(user_id=user_id, item_key=item_key, included=included, updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["user_id", "item_key"])
     )

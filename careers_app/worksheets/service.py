@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from careers_app.content.fields import clean_step
@@ -40,8 +40,8 @@ class SaveOutcome:
     held: bool = False
 
 
-def insert_ignoring_conflicts(model: type[db.Model]):  # type: ignore[name-defined,no-untyped-def]
-    """INSERT ... ON CONFLICT DO NOTHING for whichever database is in use."""
+def insert_for_dialect(model: type[db.Model]):  # type: ignore[name-defined,no-untyped-def]
+    """INSERT with ON CONFLICT (DO NOTHING or DO UPDATE) for whichever database is in use."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     return dialect.insert(model)
 
@@ -51,19 +51,16 @@ def _claim_progress_row(user_id: int, module: Module, step: Step, now: datetime)
 
     Every save for one person and module passes through this row first, so their
     saves queue up here (a row lock on PostgreSQL, the write lock on SQLite) and the
-    step count computed later in the transaction sees every earlier save.
+    step count computed later in the transaction sees every earlier save. One upsert,
+    so the lock is taken by the transaction's first statement.
     """
-    db.session.execute(
-        insert_ignoring_conflicts(ModuleProgress)
-        .values(user_id=user_id, module_slug=module.slug, started_at=now, updated_at=now,
-                last_step_id=step.id, steps_completed=0)
-        .on_conflict_do_nothing(index_elements=["user_id", "module_slug"])
-    )
-    db.session.execute(
-        update(ModuleProgress)
-        .where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == module.slug)
-        .values(last_step_id=step.id, updated_at=now)
-    )
+    statement = insert_for_dialect(ModuleProgress).values(
+        user_id=user_id, module_slug=module.slug, started_at=now, updated_at=now,
+        last_step_id=step.id, steps_completed=0)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["user_id", "module_slug"],
+        set_={"last_step_id": statement.excluded.last_step_id,
+              "updated_at": statement.excluded.updated_at}))
 
 
 def find_answer(user_id: int, module_slug: str, step_id: str) -> StepAnswer | None:
@@ -182,7 +179,7 @@ def save_step(
                            incomplete=incomplete)
     if stored is None:
         answer_id = db.session.execute(
-            insert_ignoring_conflicts(StepAnswer)
+            insert_for_dialect(StepAnswer)
             .values(user_id=user_id, module_slug=module.slug, step_id=step.id,
                     answers=merged, version=1, completed=done, updated_at=now,
                     answered_at=answered_at)
@@ -234,7 +231,7 @@ def _keep_revision(
     answer_id: int, version: int, answers: dict[str, Any], now: datetime, *, conflict: bool
 ) -> None:
     db.session.execute(
-        insert_ignoring_conflicts(StepRevision).values(step_answer_id=answer_id, version=version,
+        insert_for_dialect(StepRevision).values(step_answer_id=answer_id, version=version,
                                      answers=answers, conflict=conflict, saved_at=now)
     )
     # Saved versions and refused copies are capped separately, so a burst of refusals
@@ -254,20 +251,20 @@ def _keep_revision(
 
 def _recount_progress(user_id: int, module: Module) -> None:
     """Count done steps that still exist in the module; a module stops being complete
-    when one of its steps stops being done."""
-    done = db.session.execute(
+    when one of its steps stops being done. One statement: the count is a subquery."""
+    done = (
         select(func.count()).select_from(StepAnswer).where(
             StepAnswer.user_id == user_id, StepAnswer.module_slug == module.slug,
             StepAnswer.completed.is_(True),
             StepAnswer.step_id.in_([step.id for step in module.steps]))
-    ).scalar_one()
-    values: dict[str, Any] = {"steps_completed": done}
-    if done < len(module.steps):
-        values["completed_at"] = None
+        .scalar_subquery()
+    )
     db.session.execute(
         update(ModuleProgress)
         .where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == module.slug)
-        .values(**values)
+        .values(steps_completed=done,
+                completed_at=case((done < len(module.steps), None),
+                                  else_=ModuleProgress.completed_at))
         .execution_options(synchronize_session=False)
     )
 

@@ -18,7 +18,7 @@ from careers_app.clock import in_uk, uk_today
 from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.worksheets.models import ModuleProgress
-from careers_app.worksheets.service import insert_ignoring_conflicts
+from careers_app.worksheets.service import insert_for_dialect
 from careers_app.workshops.models import Assignment, Membership, ModuleShow, Workshop
 
 # No 0/O, 1/I/L, 2/Z, 5/S or 8/B: a code read aloud in a room is typed right first time.
@@ -143,7 +143,7 @@ def find_by_code(typed: str) -> Workshop:
 def join(workshop: Workshop, user: User) -> None:
     """Join once; joining again changes nothing."""
     db.session.execute(
-        insert_ignoring_conflicts(Membership)
+        insert_for_dialect(Membership)
         .values(workshop_id=workshop.id, user_id=user.id, joined_at=utcnow())
         .on_conflict_do_nothing(index_elements=["workshop_id", "user_id"])
     )
