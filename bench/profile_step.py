@@ -230,6 +230,8 @@ def profile(env: dict[str, str], email: str, args: argparse.Namespace) -> None:
     print(f"CPU time  {1000 * cpu:.1f} ms per request without the profiler (this process's "
           "own CPU: less moved by other work than the wall time)")
     print(f"best      {1000 * min(batches):.1f} ms per request, the fastest of 10 batches")
+    print(f"calls     {stats.total_calls / n:,.0f} Python function calls per request (counted by "  # type: ignore[attr-defined]
+          "the profiler: the same on a busy machine as on a quiet one)")
     print(f"SQL       {statements.total() / n:.0f} statements per request, "
           f"{1000 * sql_seconds[0] / n:.1f} ms of wall time in them (without the profiler):")
     for statement, count in statements.most_common(12):

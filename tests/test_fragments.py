@@ -15,7 +15,8 @@ from tests.planning import answer
 from tests.test_plans_questions import complete_every_module
 
 # What changes with every response whether or not anything is kept.
-PER_RESPONSE = (re.compile(r'nonce="[^"]+"'), re.compile(r'name="csrf_token"( type="hidden")? value="[^"]+"'),
+PER_RESPONSE = (re.compile(r'nonce="[^"]+"'),
+                re.compile(r'name="csrf_token"( type="hidden")? value="[^"]+"'),
                 re.compile(r'<meta name="app-session" content="\d+"'),
                 re.compile(r'data-absolute-seconds-left="\d+"'))
 

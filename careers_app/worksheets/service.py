@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from careers_app.content.fields import clean_step
 from careers_app.content.schema import Module, Step
 from careers_app.db import utcnow
 from careers_app.extensions import db
+from careers_app.worksheets import statements
 from careers_app.worksheets.events import answers_saved
 from careers_app.worksheets.models import ModuleProgress, StepAnswer, StepRevision
 
@@ -51,23 +52,16 @@ def _claim_progress_row(user_id: int, module: Module, step: Step, now: datetime)
 
     Every save for one person and module passes through this row first, so their
     saves queue up here (a row lock on PostgreSQL, the write lock on SQLite) and the
-    step count computed later in the transaction sees every earlier save. One upsert,
-    so the lock is taken by the transaction's first statement.
+    step count computed later in the transaction sees every earlier save.
     """
-    statement = insert_for_dialect(ModuleProgress).values(
-        user_id=user_id, module_slug=module.slug, started_at=now, updated_at=now,
-        last_step_id=step.id, steps_completed=0)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["user_id", "module_slug"],
-        set_={"last_step_id": statement.excluded.last_step_id,
-              "updated_at": statement.excluded.updated_at}))
+    db.session.execute(statements.claim_progress(db.engine.dialect.name),
+                       {"person": user_id, "module": module.slug, "step": step.id,
+                        "now": now})
 
 
 def find_answer(user_id: int, module_slug: str, step_id: str) -> StepAnswer | None:
     return db.session.execute(
-        select(StepAnswer).where(StepAnswer.user_id == user_id,
-                                 StepAnswer.module_slug == module_slug,
-                                 StepAnswer.step_id == step_id)
+        statements.ONE_ANSWER, {"person": user_id, "module": module_slug, "step": step_id}
     ).scalar_one_or_none()
 
 
@@ -187,14 +181,9 @@ def save_step(
             .returning(StepAnswer.id)
         ).scalar_one_or_none()
     else:
-        answer_id = db.session.execute(
-            update(StepAnswer)
-            .where(StepAnswer.id == stored.id, StepAnswer.version == base_version)
-            .values(answers=merged, version=StepAnswer.version + 1, completed=done,
-                    updated_at=now, answered_at=answered_at)
-            .returning(StepAnswer.id)
-            .execution_options(synchronize_session=False)
-        ).scalar_one_or_none()
+        answer_id = db.session.execute(statements.UPDATE_ANSWER, {
+            "answer_id": stored.id, "base_version": base_version, "new_answers": merged,
+            "done": done, "now": now, "times": answered_at}).scalar_one_or_none()
     if answer_id is None:  # another writer got there between our read and our write
         return _refuse_stale(user_id, module, step, draft.answers, sent_clean=not draft.errors)
 
@@ -230,43 +219,17 @@ def _refuse_stale(
 def _keep_revision(
     answer_id: int, version: int, answers: dict[str, Any], now: datetime, *, conflict: bool
 ) -> None:
-    db.session.execute(
-        insert_for_dialect(StepRevision).values(step_answer_id=answer_id, version=version,
-                                     answers=answers, conflict=conflict, saved_at=now)
-    )
-    # Saved versions and refused copies are capped separately, so a burst of refusals
-    # from a stale tab never pushes acknowledged versions out of the history.
-    same_kind = (StepRevision.step_answer_id == answer_id,
-                 StepRevision.conflict.is_(conflict))
-    newest = (
-        select(StepRevision.id).where(*same_kind)
-        .order_by(StepRevision.id.desc()).limit(REVISIONS_KEPT)
-    )
-    db.session.execute(
-        delete(StepRevision)
-        .where(*same_kind, StepRevision.id.not_in(newest))
-        .execution_options(synchronize_session=False)
-    )
+    db.session.execute(statements.INSERT_REVISION, {
+        "answer_id": answer_id, "revision_version": version, "revision_answers": answers,
+        "is_conflict": conflict, "now": now})
+    db.session.execute(statements.TRIM_REVISIONS, {
+        "answer_id": answer_id, "is_conflict": conflict, "kept": REVISIONS_KEPT})
 
 
 def _recount_progress(user_id: int, module: Module) -> None:
-    """Count done steps that still exist in the module; a module stops being complete
-    when one of its steps stops being done. One statement: the count is a subquery."""
-    done = (
-        select(func.count()).select_from(StepAnswer).where(
-            StepAnswer.user_id == user_id, StepAnswer.module_slug == module.slug,
-            StepAnswer.completed.is_(True),
-            StepAnswer.step_id.in_([step.id for step in module.steps]))
-        .scalar_subquery()
-    )
-    db.session.execute(
-        update(ModuleProgress)
-        .where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == module.slug)
-        .values(steps_completed=done,
-                completed_at=case((done < len(module.steps), None),
-                                  else_=ModuleProgress.completed_at))
-        .execution_options(synchronize_session=False)
-    )
+    db.session.execute(statements.RECOUNT_PROGRESS, {
+        "person": user_id, "module": module.slug,
+        "module_step_ids": [step.id for step in module.steps], "step_count": len(module.steps)})
 
 
 def complete_module(user_id: int, module: Module) -> bool:

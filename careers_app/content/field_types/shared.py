@@ -16,9 +16,9 @@ from careers_app.fragments import slot
 from careers_app.text import normalise_text, text_problem
 
 if TYPE_CHECKING:
-    from careers_app.content.field_types.base import FieldFragment
     from werkzeug.datastructures import MultiDict
 
+    from careers_app.content.field_types.base import FieldFragment
     from careers_app.content.schema import FieldSpec
 
 SCALE_POINTS = (1, 2, 3, 4, 5)
