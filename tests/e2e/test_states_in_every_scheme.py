@@ -6,9 +6,11 @@ signing in (the form writes the signed-out copy; signing in moves it to the acco
 with the largest text, and axe (with the reflow and text-spacing checks, conftest.py)
 runs on:
 
-- a trainee's empty dashboard and plan, "Preparing your PDF…", a worksheet step posted
-  with an error, the profile form posted with an error, the autosave's "Offline" and
-  conflict states, the session-timeout warning and the "signed out" dialog after it;
+- a trainee's empty dashboard and plan, "Preparing your PDF…" and the same page once
+  the PDF could not be made, a worksheet step posted with an error, the profile form
+  posted with an error, the autosave's "Offline" and conflict states, the
+  session-timeout warning, the "signed out" dialog after it and the autosave's "Not
+  saved – you have been signed out";
 - a coach with no clients, a facilitator with no workshops and the workshop form
   posted empty, the coordinator's empty queue, the queue with an application waiting
   too long, its review with the allocation posted with no coach chosen, and the
@@ -32,7 +34,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from careers_app.accounts.models import User
 from careers_app.coaching import service as coaching
@@ -40,7 +42,7 @@ from careers_app.coaching.models import ApplicationStatus, CoachingApplication
 from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.plans import rendering, service
-from careers_app.plans.models import PdfRender
+from careers_app.plans.models import PdfRender, RenderStatus
 from careers_app.reading.preferences import COLOUR_SCHEMES, TEXT_SIZES
 from careers_app.security import Role
 from tests.e2e.journeys import sign_in
@@ -97,6 +99,15 @@ def queue_a_render_of_the_plan(live_app: Any, email: str) -> None:
         db.session.commit()
 
 
+def fail_the_render(live_app: Any, email: str) -> None:
+    """The trainee's render ran out of time on every attempt."""
+    with live_app.app_context():
+        owner_id = db.session.execute(select(User.id).where(User.email == email)).scalar_one()
+        db.session.execute(update(PdfRender).where(PdfRender.user_id == owner_id).values(
+            status=RenderStatus.FAILED, failure="timeout", attempts=2, finished_at=utcnow()))
+        db.session.commit()
+
+
 def applications_waiting(live_app: Any) -> int:
     with live_app.app_context():
         return db.session.execute(
@@ -149,6 +160,12 @@ def test_a_new_trainees_states_in_each_scheme(
     page.goto("/plan/pdf/preparing")
     expect(page.get_by_role("heading", level=1)).to_have_text("Preparing your PDF…")
     expect(main.get_by_role("status")).to_have_text("Waiting to start")
+    # And the same page once the render has failed (the plan was too long): the page
+    # sees it on its next look at the status and reloads itself to say so.
+    with navigates(page):
+        fail_the_render(live_app, account.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your PDF could not be made")
+    expect(main.locator(".nhsuk-warning-callout")).to_contain_text("too long to turn into a PDF")
 
     # Errors: an account form and a worksheet step, posted with something missing.
     page.goto("/account/profile")
@@ -191,9 +208,10 @@ def test_a_new_trainees_states_in_each_scheme(
     behind.close()
 
     # The warning two minutes before the idle limit, then the dialog once it has passed
-    # (the session ended meanwhile: its cookie is gone). The page's clock moves on.
+    # (the session ended meanwhile: its cookie is gone), on a step with text not yet
+    # saved; then the autosave's own message on that step. The page's clock moves on.
     page.clock.install()
-    page.goto("/plan/")
+    page.goto(f"{SCAN3}/your-decision")
     page.clock.fast_forward("28:15")
     warning = page.get_by_role("dialog", name="You will be signed out soon")
     expect(warning).to_be_visible()
@@ -204,6 +222,13 @@ def test_a_new_trainees_states_in_each_scheme(
     ended = page.get_by_role("dialog", name="You have been signed out")
     expect(ended).to_be_visible()
     expect(ended.get_by_role("link", name="Sign in again")).to_be_focused()
+    expect(ended).to_contain_text("kept in this browser tab")
+    assert_accessible(page)
+    ended.get_by_role("button", name="Close and stay on this page").click()
+    expect(ended).to_be_hidden()
+    page.get_by_label("Your back-up plan").fill("Written after the session ended.")
+    expect(save_status(page).get_by_role("alert")).to_contain_text(
+        "Not saved – you have been signed out", timeout=SAVE_WAIT_MS)
     assert_accessible(page)
 
 
