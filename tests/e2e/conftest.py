@@ -39,6 +39,10 @@ wider than the window (naming the widest elements) or, with that spacing, if a b
 off its text. Tables must reflow or scroll inside themselves. The page is then put back
 as it was.
 
+A module whose tests need the lists every test writes to (the coaching queue) to start
+empty runs on a database of its own: it overrides ``live_app`` and ``live_url`` with
+``module_live_app`` and ``module_live_url`` (in a ``--stack`` run, still the stack's).
+
 Tests reach these helpers as fixtures (``assert_accessible``, ``navigates``,
 ``create_account``, ``save_screenshot``), so no test imports this module.
 """
