@@ -39,6 +39,10 @@ wider than the window (naming the widest elements) or, with that spacing, if a b
 off its text. Tables must reflow or scroll inside themselves. The page is then put back
 as it was.
 
+A module whose tests need the lists every test writes to (the coaching queue) to start
+empty runs on a database of its own: it overrides ``live_app`` and ``live_url`` with
+``module_live_app`` and ``module_live_url`` (in a ``--stack`` run, still the stack's).
+
 Tests reach these helpers as fixtures (``assert_accessible``, ``navigates``,
 ``create_account``, ``save_screenshot``), so no test imports this module.
 """
@@ -196,29 +200,30 @@ def prod_stack(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         stack.remove_files()
 
 
-@pytest.fixture(scope="session")
-def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The application the live server runs, on its own migrated SQLite database.
+@contextlib.contextmanager
+def _stack_app(stack: Any) -> Iterator[Any]:
+    """An application object on the stack's PostgreSQL database, to arrange data with."""
+    from careers_app import create_app
+    from careers_app.extensions import db
 
-    In a ``--stack`` run: an application object on the stack's PostgreSQL database,
-    which tests use to arrange data; the stack's own instances serve the browser.
-    """
+    with _app_environment():
+        app = create_app({"SQLALCHEMY_DATABASE_URI": stack.database_url,
+                          "MAIL_BACKEND": "memory", "SECRET_KEY": stack.secret_key})
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@contextlib.contextmanager
+def _migrated_app(database: Path) -> Iterator[Any]:
+    """The application on a new SQLite file at ``database``, built by the migrations."""
     import flask_migrate
 
     from careers_app import create_app
     from careers_app.extensions import db
 
-    if _stack_run(request):
-        stack = request.getfixturevalue("prod_stack")
-        with _app_environment():
-            app = create_app({"SQLALCHEMY_DATABASE_URI": stack.database_url,
-                              "MAIL_BACKEND": "memory", "SECRET_KEY": stack.secret_key})
-        yield app
-        with app.app_context():
-            db.engine.dispose()
-        return
-
-    database = tmp_path_factory.mktemp("e2e-database") / "careers.sqlite3"
     with _app_environment():
         app = create_app(
             {
@@ -229,22 +234,19 @@ def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         )
     with logging_preserved(), app.app_context():
         flask_migrate.upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def live_url(live_app, request: pytest.FixtureRequest) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """Base URL (no trailing slash) of the app served from a background thread, or of
-    the stack's nginx over HTTPS in a ``--stack`` run."""
+@contextlib.contextmanager
+def _served(app: Any) -> Iterator[str]:
+    """Serve ``app`` from a background thread; yield its base URL (no trailing slash)."""
     from werkzeug.serving import make_server
 
-    if _stack_run(request):
-        yield request.getfixturevalue("prod_stack").url
-        return
-
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     try:
@@ -253,6 +255,57 @@ def live_url(live_app, request: pytest.FixtureRequest) -> Iterator[str]:  # type
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The application the live server runs, on its own migrated SQLite database.
+
+    In a ``--stack`` run: an application object on the stack's PostgreSQL database,
+    which tests use to arrange data; the stack's own instances serve the browser.
+    """
+    if _stack_run(request):
+        with _stack_app(request.getfixturevalue("prod_stack")) as app:
+            yield app
+        return
+    with _migrated_app(tmp_path_factory.mktemp("e2e-database") / "careers.sqlite3") as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def live_url(live_app, request: pytest.FixtureRequest) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Base URL (no trailing slash) of the app served from a background thread, or of
+    the stack's nginx over HTTPS in a ``--stack`` run."""
+    if _stack_run(request):
+        yield request.getfixturevalue("prod_stack").url
+        return
+    with _served(live_app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_live_app(request: pytest.FixtureRequest,
+                    tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Like ``live_app``, on a database of the module's own: a module whose tests need
+    lists that every test writes to (the coaching queue) to start empty overrides
+    ``live_app`` and ``live_url`` with ``module_live_app`` and ``module_live_url``.
+    A ``--stack`` run has one database: there it is the stack's, shared as ever."""
+    if _stack_run(request):
+        with _stack_app(request.getfixturevalue("prod_stack")) as app:
+            yield app
+        return
+    with _migrated_app(tmp_path_factory.mktemp("e2e-module-database") / "careers.sqlite3") as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def module_live_url(module_live_app, request: pytest.FixtureRequest) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The base URL serving ``module_live_app`` (the stack's, in a ``--stack`` run)."""
+    if _stack_run(request):
+        yield request.getfixturevalue("prod_stack").url
+        return
+    with _served(module_live_app) as url:
+        yield url
 
 
 # --------------------------------------------------------------------------- browser
