@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from careers_app.sqlite_writers import QueuedWriterConnection, join_queue
+
 # libpq counts its connect timeout in whole seconds and takes nothing below 2.
 MIN_CONNECT_TIMEOUT = 2
 
@@ -88,6 +90,8 @@ def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
         # Python's sqlite3 sets SQLite's busy timeout from this: how long a write waits
         # for another connection's lock before "database is locked".
         connect_args.setdefault("timeout", float(config["DATABASE_BUSY_TIMEOUT"]))
+        # Writers take turns through a file lock (careers_app/sqlite_writers.py).
+        connect_args.setdefault("factory", QueuedWriterConnection)
     if connect_args:
         options["connect_args"] = connect_args
     return options
@@ -104,3 +108,5 @@ def _configure_sqlite(dbapi_connection: object, connection_record: object) -> No
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    if isinstance(dbapi_connection, QueuedWriterConnection):
+        join_queue(dbapi_connection)
