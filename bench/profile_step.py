@@ -101,6 +101,8 @@ def short(filename: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=50, help="profiled step page GETs")
+    parser.add_argument("--path", default=STEP_PATH,
+                        help="the page to profile (GET), e.g. /dashboard or /plan/")
     parser.add_argument("--autosave", action="store_true",
                         help="profile the step's autosave POST instead of its GET")
     parser.add_argument("--warmup", type=int, default=20, help="unprofiled GETs before")
@@ -149,9 +151,9 @@ def profile(env: dict[str, str], email: str, args: argparse.Namespace) -> None:
         sys.exit(f"signing in answered {answer.status_code}")
 
     def get_step_page() -> int:
-        response = client.get(STEP_PATH, base_url=BASE_URL, headers=HEADERS)
+        response = client.get(args.path, base_url=BASE_URL, headers=HEADERS)
         if response.status_code != 200:
-            sys.exit(f"{STEP_PATH} answered {response.status_code}")
+            sys.exit(f"{args.path} answered {response.status_code}")
         return len(response.data)
 
     # The autosave sends what the page's script sends: every field of the step as JSON,
@@ -221,7 +223,7 @@ def profile(env: dict[str, str], email: str, args: argparse.Namespace) -> None:
     n = args.requests
 
     what = f"autosave POST {http_load.AUTOSAVE_PATH}" if args.autosave else \
-        f"step page GET {STEP_PATH} ({size / 1024:.0f} KiB)"
+        f"GET {args.path} ({size / 1024:.0f} KiB)"
     print(f"{what}, {args.database}, production "
           f"settings, test client in-process, {n} requests after {args.warmup} warm-up")
     print(f"load      {os.getloadavg()[0]:.2f} (1-min average)")

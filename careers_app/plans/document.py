@@ -66,8 +66,10 @@ class WorksheetAction:
 
 def ordered_modules(registry: ModuleRegistry) -> list[Module]:
     """SCAN first, in S-C-A-N order, then the other modules in the order they load."""
-    listed = list(registry)
-    return sorted(listed, key=lambda m: (STAGE_ORDER.index(m.stage), listed.index(m)))
+    # Positions from enumerate: list.index would compare the modules field by field.
+    ordered = sorted(enumerate(registry),
+                     key=lambda pair: (STAGE_ORDER.index(pair[1].stage), pair[0]))
+    return [module for _, module in ordered]
 
 
 def step_label(module: Module, step_id: str) -> str:
@@ -201,6 +203,21 @@ def collect(registry: ModuleRegistry, saved: Mapping[tuple[str, str], SavedStep]
             items[section].append(answer.item(key=answer.key, label=answer.spec.label,
                                               section=section))
     return items, actions, _fillers(registry)
+
+
+def action_table_steps(registry: ModuleRegistry) -> list[tuple[str, str]]:
+    """The (module, step) of every step with an action table."""
+    return [(module.slug, step.id) for module in registry for step in module.steps
+            if any(spec.type == "action_table" for spec in step.fields)]
+
+
+def worksheet_actions(registry: ModuleRegistry, saved: Mapping[tuple[str, str], SavedStep]
+                      ) -> list[WorksheetAction]:
+    """The rows of every action table, in programme order, as ``collect`` lists them."""
+    return [action for answer in answers_in_order(registry, saved)
+            if answer.spec.type == "action_table"
+            for action in _worksheet_actions(answer.module, answer.step.id, answer.spec,
+                                             answer.value)]
 
 
 def answer_section(registry: ModuleRegistry, spec: FieldSpec) -> str:

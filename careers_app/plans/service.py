@@ -22,10 +22,12 @@ from careers_app.plans.document import (
     Owner,
     WorksheetAction,
     action_entry,
+    action_table_steps,
     build_document,
     collect,
     content_hash,
     everything,
+    worksheet_actions,
 )
 from careers_app.plans.models import ActionPlan, ActionStatus, PlanAction, PlanChoice
 from careers_app.reading.preferences import DEFAULT as DEFAULT_PREFERENCES
@@ -276,8 +278,9 @@ def due_actions(user: User, registry: ModuleRegistry, today: dt.date) -> list[Du
     """Unfinished actions overdue or due within two weeks, soonest first."""
     horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
     due = []
-    _items, worksheet_rows, _fillers = collect(registry, saved_steps(user.id), {})
-    for entry in _merge_actions(user.id, worksheet_rows)[0]:
+    # Only the steps with action tables are read, not every answer the person wrote.
+    saved = saved_steps(user.id, only=action_table_steps(registry))
+    for entry in _merge_actions(user.id, worksheet_actions(registry, saved))[0]:
         if entry["status"] == ActionStatus.DONE or not entry["target"]:
             continue
         target = dt.date.fromisoformat(entry["target"])

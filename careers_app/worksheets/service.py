@@ -91,13 +91,15 @@ class SavedStep:
     given: dict[str, datetime]
 
 
-def saved_steps(user_id: int) -> dict[tuple[str, str], SavedStep]:
-    """Every saved step of one person with when each answer was given, in one query."""
-    rows = db.session.execute(
-        select(StepAnswer.module_slug, StepAnswer.step_id, StepAnswer.answers,
-               StepAnswer.answered_at, StepAnswer.updated_at)
-        .where(StepAnswer.user_id == user_id)
-    )
+def saved_steps(user_id: int, only: Iterable[tuple[str, str]] | None = None
+                ) -> dict[tuple[str, str], SavedStep]:
+    """Every saved step of one person (or those of ``only``, as (module, step) pairs)
+    with when each answer was given, in one query."""
+    if only is None:
+        rows = db.session.execute(statements.SAVED_STEPS, {"person": user_id})
+    else:
+        rows = db.session.execute(statements.SAVED_STEPS_AMONG,
+                                  {"person": user_id, "steps": list(only)})
     return {(slug, step_id): SavedStep(answers, _given(answers, times, updated_at))
             for slug, step_id, answers, times, updated_at in rows}
 

@@ -11,7 +11,19 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Delete, Insert, Update, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Delete,
+    Insert,
+    Update,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from careers_app.worksheets.models import ModuleProgress, StepAnswer, StepRevision
@@ -24,6 +36,15 @@ def _param(name: str, column: object) -> object:
 ONE_ANSWER = select(StepAnswer).where(StepAnswer.user_id == bindparam("person"),
                                       StepAnswer.module_slug == bindparam("module"),
                                       StepAnswer.step_id == bindparam("step"))
+
+
+# A person's saved steps with when each answer was given (service.saved_steps): all of
+# them, or those among a list of (module, step) pairs.
+SAVED_STEPS = select(StepAnswer.module_slug, StepAnswer.step_id, StepAnswer.answers,
+                     StepAnswer.answered_at, StepAnswer.updated_at
+                     ).where(StepAnswer.user_id == bindparam("person"))
+SAVED_STEPS_AMONG = SAVED_STEPS.where(
+    tuple_(StepAnswer.module_slug, StepAnswer.step_id).in_(bindparam("steps", expanding=True)))
 
 
 @cache
