@@ -198,3 +198,14 @@ def test_worksheet_rows_without_an_action_are_left_out(app, client, trainee):
     ]})
     actions = section(text_of(client.get("/plan/")), "actions")
     assert "A real action" in actions and "Only a measure" not in actions
+
+
+def test_dashboard_lists_worksheet_actions_due_soon_from_any_module(app, client, trainee):
+    soon, later = uk_today() + dt.timedelta(days=5), uk_today() + dt.timedelta(days=40)
+    answer(app, trainee.id, SCAN4, "action-plan", {"actions": [
+        action_row("Worksheet action due soon", (soon.day, soon.month, soon.year)),
+        action_row("Worksheet action due later", (later.day, later.month, later.year))]})
+    answer(app, trainee.id, SCAN1, "work-values", {"values-reflection": "Not an action"})
+    page = text_of(client.get("/dashboard"))
+    assert "Worksheet action due soon" in page
+    assert "Worksheet action due later" not in page and "Not an action" not in page
