@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter, Map
 from careers_app.config import PROJECT_ROOT, check_production, load_config
 from careers_app.content.glossary import load_glossary
 from careers_app.content.loader import cached_registry
+from careers_app.jinja import FlatGlobalsEnvironment
 from careers_app.jsonbody import RequestJSONProvider
 from careers_app.logs import init_logging
 
@@ -37,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.jinja_environment = FlatGlobalsEnvironment  # before anything creates app.jinja_env
     app.config.update(load_config(Path(app.instance_path)))
     app.config.update(overrides or {})
     app.config["SERVICE_NAME"] = SERVICE_NAME
