@@ -35,7 +35,8 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlencode
 
-import worksheets as shared  # bench/worksheets.py: servers, readiness, throwaway database
+import serving as shared  # bench/serving.py: servers, Redis, throwaway database
+from serving import BenchError
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -53,10 +54,6 @@ CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
 WRK = shutil.which("wrk")
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
-
-
-class BenchError(RuntimeError):
-    """Setting up or serving failed; the message says what happened."""
 
 
 @dataclass
@@ -430,5 +427,5 @@ def main() -> None:
 if __name__ == "__main__":
     try:
         main()
-    except (BenchError, shared.BenchError) as error:
+    except BenchError as error:
         sys.exit(f"benchmark failed: {error}")

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import http_load  # bench/http_load.py: seeding and the production settings
-import worksheets as shared  # bench/worksheets.py: the throwaway PostgreSQL database
+import serving as shared  # bench/serving.py: the throwaway PostgreSQL database
 
 ROOT = Path(__file__).resolve().parent.parent
 STEP_PATH = http_load.STEP_PATH
