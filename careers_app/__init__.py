@@ -12,7 +12,6 @@ from werkzeug.routing import IntegerConverter, Map
 from careers_app.config import PROJECT_ROOT, check_production, load_config
 from careers_app.content.glossary import load_glossary
 from careers_app.content.loader import cached_registry
-from careers_app.jinja import FlatGlobalsEnvironment
 from careers_app.jsonbody import RequestJSONProvider
 from careers_app.logs import init_logging
 
@@ -32,6 +31,10 @@ class DatabaseId(IntegerConverter):
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application; ``overrides`` replace settings (tests use this)."""
+    # Imported here, as the other parts are: importing the package (the PDF child does)
+    # must stay light.
+    from careers_app.jinja import FlatGlobalsEnvironment
+
     app = Flask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
