@@ -17,6 +17,7 @@ from careers_app.extensions import db
 from careers_app.security import Role
 from tests.conftest import build_app, logging_preserved
 
+
 @pytest.fixture
 def coordinator(client, make_user, sign_in):
     make_user("coord@example.org", full_name="Chris Coordinator", roles=(Role.COORDINATOR,))

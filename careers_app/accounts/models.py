@@ -7,8 +7,18 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Connection, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy import delete, event, inspect, insert
+from sqlalchemy import (
+    JSON,
+    Connection,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    delete,
+    event,
+    insert,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from careers_app.accounts.search_terms import TERM_LENGTH, terms_for

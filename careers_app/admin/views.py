@@ -18,6 +18,7 @@ from careers_app.logs import log_event
 from careers_app.pagination import page_count, requested_page
 from careers_app.security import GRANTABLE_ROLES, Role, roles_required
 
+
 @bp.get("/users")
 @roles_required(Role.COORDINATOR)
 def users() -> str:
