@@ -152,6 +152,69 @@ def test_the_queue_is_oldest_first_flags_old_ones_and_is_for_coordinators(app, p
             "action": "decline", "decline-reason": "no"}).status_code == 403
 
 
+def waiting_applications(app, make_user, count: int, first: int = 1) -> None:
+    """``count`` applications waiting, from "Applicant <first>"; "Applicant 01" would be
+    the longest waiting (sent 60 days ago), each later one sent a day after the one
+    before."""
+    now = utcnow()
+    for number in range(first, first + count):
+        person = make_user(f"applicant{number:02d}@example.org",
+                           full_name=f"Applicant {number:02d}")
+        with app.app_context():
+            db.session.add(CoachingApplication(
+                user_id=person.id, status="submitted", professional_group="doctor_dentist",
+                region="london", stage="core", consent=True,
+                submitted_at=now - dt.timedelta(days=61 - number)))
+            db.session.commit()
+
+
+def applicants_on(page: str) -> list[str]:
+    return re.findall(r"Applicant \d\d", page)
+
+
+def test_the_queue_shows_25_a_page_oldest_first_with_the_total(app, people, make_user):
+    waiting_applications(app, make_user, 30)
+    first = text_of(people["coordinator"].get("/coaching/queue"))
+    assert "30 applications waiting, 25 a page: this is page 1 of 2." in first
+    assert applicants_on(first) == [f"Applicant {n:02d}" for n in range(1, 26)]
+    assert 'href="/coaching/queue?page=2"' in first and "Page 2 of 2" in first
+    assert "Coaching queue (page 1 of 2)" in first
+    second = text_of(people["coordinator"].get("/coaching/queue?page=2"))
+    # The 26th oldest opens page 2.
+    assert applicants_on(second) == [f"Applicant {n:02d}" for n in range(26, 31)]
+    assert "30 applications waiting" in second
+    assert 'href="/coaching/queue?page=1"' in second and "Page 3" not in second
+    assert second.count("Over 14 days") == 5
+
+
+@pytest.mark.parametrize("page", ["3", "0", "-1", "abc", "\u00b2", "%00", "9" * 7, "1" * 400])
+def test_a_queue_page_that_does_not_exist_is_not_found(app, people, make_user, page):
+    waiting_applications(app, make_user, 26)
+    assert people["coordinator"].get(f"/coaching/queue?page={page}").status_code == 404
+
+
+def test_an_empty_queue_has_one_page_and_no_pagination(people):
+    page = text_of(people["coordinator"].get("/coaching/queue?page=1"))
+    assert "No application is waiting." in page and "nhsuk-pagination" not in page
+    assert people["coordinator"].get("/coaching/queue?page=2").status_code == 404
+
+
+def test_one_waiting_application_is_counted_in_the_singular(app, people, make_user):
+    waiting_applications(app, make_user, 1)
+    page = text_of(people["coordinator"].get("/coaching/queue"))
+    assert "1 application waiting." in page and "nhsuk-pagination" not in page
+
+
+def test_the_queue_costs_the_same_queries_however_many_wait(app, people, make_user):
+    from tests.test_worksheets_pages import count_queries
+
+    waiting_applications(app, make_user, 2)
+    few = count_queries(app, people["coordinator"], "/coaching/queue")
+    waiting_applications(app, make_user, 40, first=3)
+    assert count_queries(app, people["coordinator"], "/coaching/queue") == few
+    assert count_queries(app, people["coordinator"], "/coaching/queue?page=2") == few
+
+
 def test_allocation_lists_caseloads_and_tells_the_trainee_the_coachs_name(app, people):
     apply(people["trainee"])
     application = only_application(app)

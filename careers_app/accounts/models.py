@@ -7,9 +7,21 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Connection,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    delete,
+    event,
+    insert,
+    inspect,
+)
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
+from careers_app.accounts.search_terms import TERM_LENGTH, terms_for
 from careers_app.db import UTCDateTime, utcnow
 from careers_app.extensions import db
 from careers_app.security import Role
@@ -73,3 +85,55 @@ class UserRole(db.Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="granted_roles")
+
+
+class UserSearchTerm(db.Model):
+    """One word an account can be found by (careers_app/accounts/search_terms.py).
+
+    Derived from the account's name and email, rewritten whenever either changes (the
+    listeners below), and gone with the account (its foreign key cascades).
+    """
+
+    __table_args__ = (
+        # The search reads (term, user_id) from the index alone: a range of terms gives
+        # the accounts without touching the table.
+        Index("ix_user_search_term_term_user_id", "term", "user_id"),
+        # Nothing the name and email do not say: not part of "Download my data"
+        # (careers_app/personal_data/ownership.py).
+        {"info": {"derived": True}},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # Compared in code point order on both databases: SQLite's default (BINARY) is, and
+    # PostgreSQL's "C" collation is, where the database's own (en_GB.UTF-8, say) ignores
+    # punctuation and would put "a-b" outside the range of words starting with "a-".
+    term: Mapped[str] = mapped_column(
+        String(TERM_LENGTH).with_variant(String(TERM_LENGTH, collation="C"), "postgresql"))
+
+
+def _write_terms(connection: Connection, user: User) -> None:
+    connection.execute(insert(UserSearchTerm.__table__), [
+        {"user_id": user.id, "term": term} for term in sorted(terms_for(user.full_name,
+                                                                        user.email))])
+
+
+# Mapper events, not a service call, so every way an account is made or renamed through
+# the ORM (registration, the profile page, the command line, tests' fixtures) keeps its
+# words in step, inside the same flush and transaction. Bulk Core inserts bypass them
+# (bench/scale.py writes the words itself).
+@event.listens_for(User, "after_insert")
+def _terms_for_new_account(_mapper: Mapper[User], connection: Connection, user: User) -> None:
+    _write_terms(connection, user)
+
+
+@event.listens_for(User, "after_update")
+def _terms_for_changed_account(_mapper: Mapper[User], connection: Connection,
+                               user: User) -> None:
+    state = inspect(user)
+    if not (state.attrs.full_name.history.has_changes()
+            or state.attrs.email.history.has_changes()):
+        return
+    connection.execute(delete(UserSearchTerm.__table__)
+                       .where(UserSearchTerm.__table__.c.user_id == user.id))
+    _write_terms(connection, user)

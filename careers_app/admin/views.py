@@ -12,13 +12,11 @@ from careers_app.admin import bp
 from careers_app.admin.forms import RolesForm, UserSearchForm
 from careers_app.admin.service import PAGE_SIZE, search_users
 from careers_app.audit import record
-from careers_app.content.fields import small_number
 from careers_app.extensions import db
 from careers_app.forms import rerender_on_csrf_failure
 from careers_app.logs import log_event
+from careers_app.pagination import page_count, requested_page
 from careers_app.security import GRANTABLE_ROLES, Role, roles_required
-
-MAX_PAGE_DIGITS = 6
 
 
 @bp.get("/users")
@@ -26,15 +24,9 @@ MAX_PAGE_DIGITS = 6
 def users() -> str:
     search = UserSearchForm(request.args)
     query = search.q.data if search.validate() and search.q.data else ""
-    # A page number the list could never reach is a 404 before it becomes an OFFSET that
-    # overflows the database's integer (a 500 on SQLite and PostgreSQL alike).
-    page = small_number(request.args.get("page") or "1", MAX_PAGE_DIGITS)
-    if page is None or page < 1:
-        abort(404)
+    page = requested_page()
     found, total = search_users(query, page)
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    if page > pages:
-        abort(404)
+    pages = page_count(page, total, PAGE_SIZE)
     return render_template(
         "admin/users.html", search=search, query=query, users=found, total=total, page=page,
         pages=pages,

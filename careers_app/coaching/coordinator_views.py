@@ -1,4 +1,4 @@
-"""The coordinator's queue: oldest first, flagged past 14 days, allocate or decline."""
+"""The coordinator's queue: oldest first, by pages, flagged past 14 days, allocate or decline."""
 
 from __future__ import annotations
 
@@ -12,16 +12,24 @@ from careers_app.coaching.forms import AllocateForm, DeclineForm
 from careers_app.coaching.models import ApplicationStatus
 from careers_app.db import utcnow
 from careers_app.forms import rerender_on_csrf_failure
+from careers_app.pagination import page_count, requested_page
 from careers_app.security import Role, roles_required
 
 
 @bp.get("/queue")
 @roles_required(Role.COORDINATOR)
 def queue() -> str:
+    # By pages, so the page costs the same however long the backlog grows; the oldest
+    # (the first to allocate) are on page 1.
+    page = requested_page()
+    total = service.waiting_count()
+    pages = page_count(page, total, service.QUEUE_PAGE_SIZE)
     now = utcnow()
     waiting = [(application, rules.days_waiting(application.submitted_at, now),
-                rules.is_overdue(application.submitted_at, now)) for application in service.queue()]
-    return render_template("coaching/queue.html", waiting=waiting,
+                rules.is_overdue(application.submitted_at, now))
+               for application in service.queue_page(page)]
+    return render_template("coaching/queue.html", waiting=waiting, total=total, page=page,
+                           pages=pages, page_size=service.QUEUE_PAGE_SIZE,
                            reply_days=rules.REPLY_WITHIN_DAYS)
 
 

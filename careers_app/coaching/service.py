@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from careers_app.accounts.models import User, UserRole
 from careers_app.audit import record
@@ -159,12 +159,32 @@ def withdraw(application: CoachingApplication, actor: User) -> None:
 
 # -- coordinators ---------------------------------------------------------------------
 
+QUEUE_PAGE_SIZE = 25
+
+
+def _waiting() -> Select[tuple[CoachingApplication]]:
+    # Served by ix_coaching_application_status_submitted_at: the rows in order, straight
+    # from the index, however many applications have ever been made.
+    return (select(CoachingApplication).where(CoachingApplication.status == S.SUBMITTED)
+            .order_by(CoachingApplication.submitted_at, CoachingApplication.id))
+
+
 def queue() -> list[CoachingApplication]:
     """Submitted applications, the longest waiting first."""
+    return list(db.session.execute(_waiting()).scalars())
+
+
+def waiting_count() -> int:
+    """How many applications wait for a coach (counted in the status index alone)."""
+    return db.session.execute(
+        select(func.count()).select_from(CoachingApplication)
+        .where(CoachingApplication.status == S.SUBMITTED)).scalar_one()
+
+
+def queue_page(page: int) -> list[CoachingApplication]:
+    """One page of the queue, the longest waiting first (page 1 is the oldest)."""
     return list(db.session.execute(
-        select(CoachingApplication).where(CoachingApplication.status == S.SUBMITTED)
-        .order_by(CoachingApplication.submitted_at, CoachingApplication.id)
-    ).scalars())
+        _waiting().limit(QUEUE_PAGE_SIZE).offset((page - 1) * QUEUE_PAGE_SIZE)).scalars())
 
 
 def coaches_with_caseload() -> list[tuple[User, int]]:

@@ -9,6 +9,11 @@ hangs off one (its attachments). The walk reads ``db.metadata``, so a table adde
 with a foreign key to ``user`` or to any table already reached is covered without
 touching this file.
 
+A table marked ``info={"derived": True}`` is left out of the walk: its rows are computed
+from the person's other rows and say nothing those do not (the words an account is found
+by, ``user_search_term``, are its name and email cut up). Deleting the account still
+deletes them (careers_app/account_deletion/rows.py follows every cascading key).
+
 Only the child direction is followed: a share points at a snapshot, but the snapshot is
 not reached through the share (it is found through its own ``user_id`` when it is the
 person's; a coach's export must not pull in their client's snapshot).
@@ -60,9 +65,12 @@ def _id_column(table: Table) -> Column[int]:
 
 
 def links(metadata: MetaData) -> list[Link]:
-    """Every foreign key from one table's column to another table's primary key."""
+    """Every foreign key from one table's column to another table's primary key (but a
+    derived table's: see above)."""
     found = []
     for table in metadata.sorted_tables:
+        if table.info.get("derived"):
+            continue
         for key in table.foreign_keys:
             target = key.column.table
             if key.column in set(target.primary_key.columns) and target is not table:
