@@ -39,6 +39,13 @@ wider than the window (naming the widest elements) or, with that spacing, if a b
 off its text. Tables must reflow or scroll inside themselves. The page is then put back
 as it was.
 
+Colour schemes (issue 19): the first time a kind of page is checked (its path, with ids
+as ``<id>``), it is checked again in each colour scheme the reading preferences offer,
+with the largest text size: the document's ``data-reading-*`` attributes are switched
+as the server would draw them, axe's colour rules run, and the page is laid out 320 px
+wide. ``tests/e2e/test_states_in_every_scheme.py`` sets the schemes through the
+preferences themselves, for the states a page passes through.
+
 A module whose tests need the lists every test writes to (the coaching queue) to start
 empty runs on a database of its own: it overrides ``live_app`` and ``live_url`` with
 ``module_live_app`` and ``module_live_url`` (in a ``--stack`` run, still the stack's).
@@ -52,6 +59,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import secrets
 import threading
 import time
@@ -61,6 +69,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -86,6 +95,14 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": AXE_TAGS},
     # Only violations carry the node details we report; skipping the rest is faster.
+    "resultTypes": ["violations"],
+}
+
+# Checked again in each scheme (see the module docstring): the rules a page's colours
+# decide, which are the ones a scheme can break.
+SCHEMES = ("cream", "blue", "dark")
+SCHEME_AXE_OPTIONS = {
+    "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]},
     "resultTypes": ["violations"],
 }
 
@@ -422,6 +439,7 @@ def assert_accessible(page: Any) -> None:
             f"tags {', '.join(AXE_TAGS)}):\n{describe_violations(violations)}"
         )
     problems += _reflow_problems(page)
+    problems += _scheme_problems(page)
     if skipped:
         problems.append(
             "these pages loaded without an accessibility check (navigate with "
@@ -487,6 +505,46 @@ _CLIPPED_TEXT_SCRIPT = """() => {
   }
   return found.slice(0, 3);
 }"""
+
+
+# Kinds of page (path with ids as <id>) already checked in each scheme, this run.
+_schemes_checked: set[tuple[str, str]] = set()
+_READING_STATE = """() => { const d = document.documentElement.dataset;
+  return [d.readingColours ?? null, d.readingTextSize ?? null]; }"""
+_SET_READING = """([colours, size]) => { const d = document.documentElement.dataset;
+  if (colours === null) delete d.readingColours; else d.readingColours = colours;
+  if (size === null) delete d.readingTextSize; else d.readingTextSize = size; }"""
+
+
+def _page_kind(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.scheme + ":" + re.sub(r"/\d+(?=/|$)", "/<id>", parts.path)
+
+
+def _scheme_problems(page: Any) -> list[str]:
+    """The first time a kind of page is checked: axe's colour rules in each scheme with
+    the largest text, and the 320 px layout at that size. Put back as it was after."""
+    kind = _page_kind(page.url)
+    todo = [scheme for scheme in SCHEMES if (kind, scheme) not in _schemes_checked]
+    if not todo or page.viewport_size is None:
+        return []
+    _schemes_checked.update((kind, scheme) for scheme in todo)
+    before = page.evaluate(_READING_STATE)
+    problems = []
+    try:
+        for scheme in todo:
+            page.evaluate(_SET_READING, [scheme, "largest"])
+            violations = _axe_runner().run(page, options=SCHEME_AXE_OPTIONS).response[
+                "violations"]
+            if violations:
+                problems.append(f"axe found {len(violations)} violation(s) on {page.url} in "
+                                f"the {scheme} colour scheme with the largest text:\n"
+                                + describe_violations(violations))
+        problems.append(_too_wide(page, PHONE_WIDTH, f"at {PHONE_WIDTH} px with the "
+                                                     "largest text"))
+    finally:
+        page.evaluate(_SET_READING, before)
+    return [problem for problem in problems if problem]
 
 
 def _too_wide(page: Any, width: int, what: str) -> str | None:
