@@ -276,7 +276,7 @@ def test_apply_allocate_book_cancel_late_and_have_it_given_back(
         main.get_by_role("link", name=re.compile(r"^Cancel or rearrange")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Cancel or rearrange your appointment")
-    expect(main.locator(".nhsuk-warning-callout")).to_contain_text(
+    expect(main.locator(".nhsuk-card--warning")).to_contain_text(
         "Less than 24 hours’ notice")
     with navigates(page):
         main.get_by_role("button", name="Cancel the appointment").click()
