@@ -102,7 +102,7 @@ def set_start(live_app: Any, appointment_id: int, starts_at: dt.datetime) -> Non
 def summary_value(page: Page, key: str) -> Any:
     """The value of the summary-list row whose key is ``key``."""
     row = page.get_by_role("main").locator(".nhsuk-summary-list__row").filter(
-        has=page.locator("dt", has_text=re.compile(f"^{re.escape(key)}$")))
+        has=page.locator("dt", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$")))
     return row.locator("dd")
 
 
