@@ -102,7 +102,7 @@ def set_start(live_app: Any, appointment_id: int, starts_at: dt.datetime) -> Non
 def summary_value(page: Page, key: str) -> Any:
     """The value of the summary-list row whose key is ``key``."""
     row = page.get_by_role("main").locator(".nhsuk-summary-list__row").filter(
-        has=page.locator("dt", has_text=re.compile(f"^{re.escape(key)}$")))
+        has=page.locator("dt", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$")))
     return row.locator("dd")
 
 
@@ -276,7 +276,7 @@ def test_apply_allocate_book_cancel_late_and_have_it_given_back(
         main.get_by_role("link", name=re.compile(r"^Cancel or rearrange")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Cancel or rearrange your appointment")
-    expect(main.locator(".nhsuk-warning-callout")).to_contain_text(
+    expect(main.locator(".nhsuk-card--warning")).to_contain_text(
         "Less than 24 hours’ notice")
     with navigates(page):
         main.get_by_role("button", name="Cancel the appointment").click()

@@ -437,7 +437,7 @@ def test_coordinator_makes_a_coach_who_moves_and_closes_while_a_trainee_withdraw
     expect(main).to_contain_text(
         "Your application is withdrawn. You can apply again at any time.")
     status = main.locator(".nhsuk-summary-list__row").filter(
-        has=page.locator("dt", has_text=re.compile("^Status$"))).locator("dd")
+        has=page.locator("dt", has_text=re.compile(r"^\s*Status\s*$"))).locator("dd")
     expect(status).to_have_text("Withdrawn")
     expect(appointment).to_contain_text("Cancelled by coach")
     expect(main.get_by_role("button", name="Withdraw my application")).to_have_count(0)

@@ -165,7 +165,7 @@ def test_a_new_trainees_states_in_each_scheme(
     with navigates(page):
         fail_the_render(live_app, account.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your PDF could not be made")
-    expect(main.locator(".nhsuk-warning-callout")).to_contain_text("too long to turn into a PDF")
+    expect(main.locator(".nhsuk-card--warning")).to_contain_text("too long to turn into a PDF")
 
     # Errors: an account form and a worksheet step, posted with something missing.
     page.goto("/account/profile")

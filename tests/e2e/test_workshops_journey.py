@@ -58,7 +58,7 @@ def open_from_header(page: Page, navigates: Fixture, name: str) -> None:
 def summary_value(page: Page, key: str) -> Locator:
     """The value of the summary-list row whose key is ``key``."""
     row = page.get_by_role("main").locator(".nhsuk-summary-list__row").filter(
-        has=page.locator("dt", has_text=re.compile(f"^{re.escape(key)}$")))
+        has=page.locator("dt", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$")))
     return row.locator("dd")
 
 

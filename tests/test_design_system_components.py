@@ -1,0 +1,71 @@
+"""Pages draw NHS.UK components through the nhsuk-frontend-jinja macros, not hand-written
+markup, so that moving to a new design-system release (see test_design_system_versions.py)
+changes every page's markup with it. Hand-written copies drift: the back links written for
+frontend 9 kept a class the 10.x stylesheet no longer styles.
+
+This test fails when one of these components is written out by hand in a template again,
+outside the few places listed below with the reason each is kept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# The component's root class, as a template would write it by hand. The macros are called
+# as nhsukSummaryList({...}) and so on; "classes" given to a macro are not matched.
+COMPONENTS = {
+    "summary-list": "nhsuk/components/summary-list/macro.jinja",
+    "back-link": "nhsuk/components/back-link/macro.jinja",
+    "inset-text": "nhsuk/components/inset-text/macro.jinja",
+    "warning-callout": "nhsuk/components/warning-callout/macro.jinja",
+    "tag": "nhsuk/components/tag/macro.jinja",
+    "card": "nhsuk/components/card/macro.jinja",
+}
+HAND_WRITTEN = re.compile(
+    r'class="(?:[^"]*\s)?nhsuk-(' + "|".join(COMPONENTS) + r')(?=[\s"])')
+
+# Hand-written on purpose. A macro call costs about 0.15 ms, some ten times the same markup
+# written out, and these templates render on every page (the layout) or on every step of a
+# worksheet, where rendering time is kept down.
+ALLOWED = {
+    ("layout.html", "tag"): "the phase banner's Beta tag, on every page",
+    ("worksheets/step.html", "back-link"): "the worksheet step page",
+    ("worksheets/fields/pick_from_list.html", "inset-text"): "a field on the step page",
+    ("worksheets/_brought_forward.html", "card"):
+        "the step page's recalled answers: a <section> named by its heading, which the "
+        "card macro (a <div>) cannot give",
+    ("worksheets/_matrix_totals.html", "card"):
+        "the step page's live totals: data attributes the script reads, on the step page",
+}
+
+
+def _hand_written() -> set[tuple[str, str]]:
+    found = set()
+    for path in TEMPLATES.rglob("*.html"):
+        for match in HAND_WRITTEN.finditer(path.read_text()):
+            found.add((path.relative_to(TEMPLATES).as_posix(), match.group(1)))
+    return found
+
+
+def test_components_are_drawn_with_the_design_system_macros():
+    unexpected = sorted(_hand_written() - ALLOWED.keys())
+    assert not unexpected, "Hand-written NHS.UK components; use the macros:\n" + "\n".join(
+        f"  templates/{path}: nhsuk-{kind}, see {COMPONENTS[kind]}" for path, kind in unexpected)
+
+
+def test_every_listed_exception_is_still_needed():
+    stale = sorted(ALLOWED.keys() - _hand_written())
+    assert not stale, "No longer hand-written, remove from ALLOWED: " + ", ".join(
+        f"{path} ({kind})" for path, kind in stale)
+
+
+def test_the_check_sees_a_hand_written_component():
+    # The pattern itself: a root class is caught, an element of the component or a class
+    # handed to a macro is not.
+    assert HAND_WRITTEN.search('<dl class="nhsuk-summary-list">')
+    assert HAND_WRITTEN.search('<strong class="app-x nhsuk-tag nhsuk-tag--red">')
+    assert not HAND_WRITTEN.search('<div class="nhsuk-summary-list__row">')
+    assert not HAND_WRITTEN.search('<ul class="nhsuk-card-group">')
+    assert not HAND_WRITTEN.search('{{ nhsukTag({"text": "Done", "classes": "nhsuk-tag--red"}) }}')
