@@ -274,29 +274,40 @@ def _served(app: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The application the live server runs, on its own migrated SQLite database.
-
-    In a ``--stack`` run: an application object on the stack's PostgreSQL database,
-    which tests use to arrange data; the stack's own instances serve the browser.
-    """
+@contextlib.contextmanager
+def _app_on(request: pytest.FixtureRequest, folder: Path) -> Iterator[Any]:
+    """A migrated SQLite database in ``folder``, or in a ``--stack`` run an application
+    object on the stack's PostgreSQL database (the stack's own instances serve the
+    browser; tests use it to arrange data)."""
     if _stack_run(request):
         with _stack_app(request.getfixturevalue("prod_stack")) as app:
             yield app
         return
-    with _migrated_app(tmp_path_factory.mktemp("e2e-database") / "careers.sqlite3") as app:
+    with _migrated_app(folder / "careers.sqlite3") as app:
+        yield app
+
+
+@contextlib.contextmanager
+def _url_of(app: Any, request: pytest.FixtureRequest) -> Iterator[str]:
+    """Base URL (no trailing slash) of ``app`` served from a background thread, or of
+    the stack's nginx over HTTPS in a ``--stack`` run."""
+    if _stack_run(request):
+        yield request.getfixturevalue("prod_stack").url
+        return
+    with _served(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The application the live server runs, on its own migrated SQLite database."""
+    with _app_on(request, tmp_path_factory.mktemp("e2e-database")) as app:
         yield app
 
 
 @pytest.fixture(scope="session")
 def live_url(live_app, request: pytest.FixtureRequest) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """Base URL (no trailing slash) of the app served from a background thread, or of
-    the stack's nginx over HTTPS in a ``--stack`` run."""
-    if _stack_run(request):
-        yield request.getfixturevalue("prod_stack").url
-        return
-    with _served(live_app) as url:
+    with _url_of(live_app, request) as url:
         yield url
 
 
@@ -307,21 +318,13 @@ def module_live_app(request: pytest.FixtureRequest,
     lists that every test writes to (the coaching queue) to start empty overrides
     ``live_app`` and ``live_url`` with ``module_live_app`` and ``module_live_url``.
     A ``--stack`` run has one database: there it is the stack's, shared as ever."""
-    if _stack_run(request):
-        with _stack_app(request.getfixturevalue("prod_stack")) as app:
-            yield app
-        return
-    with _migrated_app(tmp_path_factory.mktemp("e2e-module-database") / "careers.sqlite3") as app:
+    with _app_on(request, tmp_path_factory.mktemp("e2e-module-database")) as app:
         yield app
 
 
 @pytest.fixture(scope="module")
 def module_live_url(module_live_app, request: pytest.FixtureRequest) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The base URL serving ``module_live_app`` (the stack's, in a ``--stack`` run)."""
-    if _stack_run(request):
-        yield request.getfixturevalue("prod_stack").url
-        return
-    with _served(module_live_app) as url:
+    with _url_of(module_live_app, request) as url:
         yield url
 
 
