@@ -9,6 +9,7 @@ from careers_app.accounts.service import find_user_by_email
 from careers_app.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
 from careers_app.extensions import db
 from careers_app.security import Role
+from tests.test_worksheets_pages import count_queries
 
 
 def roles_of(app, email: str) -> set[str]:
@@ -101,27 +102,13 @@ def test_unknown_role_and_unknown_user(app, client, make_user, sign_in):
 
 
 def test_user_list_costs_a_fixed_number_of_queries(app, client, make_user, sign_in):
-    from sqlalchemy import event
-
     make_user("coord@example.org", roles=(Role.COORDINATOR,))
     sign_in("coord@example.org")
 
-    def count_queries() -> int:
-        statements: list[str] = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get("/admin/users").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
-
-    few = count_queries()
+    few = count_queries(app, client, "/admin/users")
     for number in range(30):
         make_user(f"person{number}@example.org", roles=(Role.COACH,))
-    assert count_queries() == few
+    assert count_queries(app, client, "/admin/users") == few
 
 
 def test_cli_creates_a_user_with_roles(app, runner):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlencode
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
 from careers_app.accounts.models import User, UserSearchTerm
 from careers_app.accounts.search_terms import MAX_QUERY_WORDS, after_prefix, terms_for
@@ -16,6 +17,7 @@ from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.security import Role
 from tests.conftest import build_app, logging_preserved
+from tests.test_worksheets_pages import count_queries
 
 
 @pytest.fixture
@@ -139,16 +141,7 @@ def test_after_prefix_is_the_end_of_a_range_of_words():
 
 def test_a_search_costs_the_same_queries_whatever_it_finds(app, coordinator, make_user):
     def statements(query: str) -> int:
-        seen: list[str] = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert coordinator.get("/admin/users", query_string={"q": query}).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(seen)
+        return count_queries(app, coordinator, "/admin/users?" + urlencode({"q": query}))
 
     few = statements("priya")
     for number in range(30):
