@@ -239,6 +239,8 @@ def measure(app: Flask, runs: int, stress_runs: int, database: str, profiling: b
             user = db.session.get(User, user_id)
             assert user is not None
             stress = name != "realistic"
+            if stress and not stress_runs:
+                continue
             for appendix in (False, True):
                 document = service.assemble(user, app.extensions["modules"], TODAY,
                                             appendix=appendix).document

@@ -147,3 +147,40 @@ def test_with_javascript_off_the_choice_is_saved_and_applied(browser, live_url: 
             "getComputedStyle(document.body).backgroundColor") == "rgb(229, 240, 249)"
     finally:
         context.close()
+
+
+# The rendered width of the page's first heading word, and the zoom the body prints at.
+PRINTED_WORD = """() => {
+  const heading = document.querySelector("main h1");
+  const text = [...heading.childNodes].find((node) => node.nodeType === Node.TEXT_NODE
+                                                     && node.textContent.trim());
+  const start = text.textContent.search(/\\S/);
+  const range = document.createRange();
+  range.setStart(text, start);
+  range.setEnd(text, text.textContent.indexOf(" ", start) > 0
+                     ? text.textContent.indexOf(" ", start) : text.textContent.length);
+  return range.getBoundingClientRect().width;
+}"""
+
+
+def test_printed_pages_keep_the_chosen_text_size(
+        page: Page, navigates: Fixture, create_account: Fixture):
+    """The NHS.UK print styles size text in points, which the root size does not reach:
+    without the print rule a reader who chose the largest text printed standard text."""
+    account = create_account()
+    sign_in(page, navigates, account)
+    choose(page, navigates, size="Largest", colours="default")
+    for path in (PLAN, "/plan/everything", STEP):
+        page.goto(path)
+        page.emulate_media(media="print")
+        try:
+            largest = page.evaluate(PRINTED_WORD)
+            page.evaluate(_SET_SIZE, "default")
+            standard = page.evaluate(PRINTED_WORD)
+        finally:
+            page.emulate_media(media="screen")
+            page.evaluate(_SET_SIZE, "largest")
+        assert largest / standard == pytest.approx(1.5, abs=0.05), (path, largest, standard)
+
+
+_SET_SIZE = "(size) => { document.documentElement.dataset.readingTextSize = size; }"
