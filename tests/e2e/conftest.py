@@ -74,6 +74,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import logging_preserved
+from tests.e2e.journeys import off_site
 from tests.factories import DEFAULT_PASSWORD, make_account
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -636,7 +637,7 @@ def page(browser, live_url: str, request: pytest.FixtureRequest):  # type: ignor
     )
     context.set_default_timeout(10_000)
     # Only the live server: nothing from the internet (fonts, trackers) may load.
-    context.route(lambda url: not url.startswith(live_url + "/"), lambda route: route.abort())
+    context.route(off_site(live_url), lambda route: route.abort())
     context.on("page", _track)  # pop-ups, if any, are checked too
     browser_page = context.new_page()
     if browser_page not in _visits:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.journeys import sign_in, sign_out
+from tests.e2e.journeys import off_site, sign_in, sign_out
 
 Fixture = Callable[..., Any]
 
@@ -130,7 +130,7 @@ def test_with_javascript_off_the_choice_is_saved_and_applied(browser, live_url: 
     context = browser.new_context(base_url=live_url, java_script_enabled=False,
                                   viewport={"width": 1280, "height": 900},
                                   ignore_https_errors=request.config.getoption("--stack"))
-    context.route(lambda url: not url.startswith(live_url + "/"), lambda route: route.abort())
+    context.route(off_site(live_url), lambda route: route.abort())
     try:
         page = context.new_page()
         page.goto("/account/reading")
