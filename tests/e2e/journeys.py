@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Download, Page, expect
+
+SCREENSHOTS_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 Fixture = Callable[..., Any]
 
@@ -47,3 +53,18 @@ def off_site(live_url: str) -> re.Pattern[str]:
     to be judged, and one sent while the test waits in ``time.sleep`` stays in the browser
     until the test next calls Playwright."""
     return re.compile("^(?!" + re.escape(live_url + "/") + ")")
+
+
+def save_pdf_page_image(pdf_path: Path, name: str) -> None:
+    """The PDF's first page as docs/screenshots/<name>.png, when screenshots are asked
+    for (SCREENSHOTS=1, like the ``save_screenshot`` fixture) and pdftoppm is installed.
+    Never fails the test: the picture is documentation, not a check."""
+    pdftoppm = shutil.which("pdftoppm")
+    if os.environ.get("SCREENSHOTS", "") != "1" or pdftoppm is None:
+        return
+    SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [pdftoppm, "-f", "1", "-l", "1", "-r", "80", "-png", "-singlefile",
+         str(pdf_path), str(SCREENSHOTS_DIR / name)],
+        check=False, timeout=60, capture_output=True,
+    )

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,13 +24,12 @@ from careers_app.accounts.models import User
 from careers_app.extensions import db
 from careers_app.security import Role
 from careers_app.worksheets import service
-from tests.e2e.journeys import download_pdf, sign_in, sign_out
+from tests.e2e.journeys import download_pdf, save_pdf_page_image, sign_in, sign_out
 
 Fixture = Callable[..., Any]
 
 SCAN1 = "scan-1-self-awareness"
 SCAN4 = "scan-4-next-steps"
-SCREENSHOTS_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 ACTION = "Book a taster week in cardiology"
 MEASURE = "The week is in my diary"
@@ -154,21 +150,6 @@ def scan_4_answers_but_the_actions(today: dt.date) -> dict[str, dict[str, Any]]:
             "signs-of-progress": "The taster week is booked.",
         },
     }
-
-
-def save_pdf_page_image(pdf_path: Path, name: str) -> None:
-    """The PDF's first page as docs/screenshots/<name>.png, when screenshots are asked
-    for (SCREENSHOTS=1, like the ``save_screenshot`` fixture) and pdftoppm is installed.
-    Never fails the test: the picture is documentation, not a check."""
-    pdftoppm = shutil.which("pdftoppm")
-    if os.environ.get("SCREENSHOTS", "") != "1" or pdftoppm is None:
-        return
-    SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [pdftoppm, "-f", "1", "-l", "1", "-r", "80", "-png", "-singlefile",
-         str(pdf_path), str(SCREENSHOTS_DIR / name)],
-        check=False, timeout=60, capture_output=True,
-    )
 
 
 # ---------------------------------------------------------------------------- journey

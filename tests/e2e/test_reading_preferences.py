@@ -7,13 +7,16 @@ largest text and every colour scheme are checked for contrast and the rest of WC
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
-from tests.e2e.journeys import off_site, sign_in, sign_out
+from tests.e2e.journeys import download_pdf, off_site, save_pdf_page_image, sign_in, sign_out
 
 Fixture = Callable[..., Any]
 
@@ -28,6 +31,9 @@ COLOUR_LABELS = {"default": "Standard: dark text on white", "cream": "cream back
 MORE_PAGES = ("/", "/modules/", "/modules/scan-1-self-awareness/", "/plan/everything",
               "/plan/shares/new", "/coaching/apply", "/account/profile", "/account/activity",
               "/workshops/join", "/glossary", "/support", "/accessibility", "/privacy")
+# The typeface as a PDF names its embedded font. The standard one prints in Liberation
+# Sans (Frutiger is not the PDF renderer's to embed), as do the page footers in any typeface.
+PDF_FONTS = {"atkinson": "AtkinsonHyperlegible", "opendyslexic": "OpenDyslexic"}
 CREAM = "rgb(251, 243, 220)"
 # The browser's standard 16 px, at the largest size (150 %).
 LARGEST_ROOT = "24px"
@@ -41,6 +47,13 @@ LOOKS = """async (family) => {
             [...document.fonts].some((f) => f.family.replace(/"/g, "") === family
                                             && f.status === "loaded") : null};
 }"""
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """The fonts a PDF embeds, as "AtkinsonHyperlegibleBold" ("ABCDEF+Atkinson-..." in it)."""
+    return {str(font.get_object()["/BaseFont"]).split("+")[-1].replace("-", "")
+            for page in PdfReader(io.BytesIO(pdf)).pages
+            for font in page["/Resources"]["/Font"].values()}
 
 
 def choose(page: Page, navigates: Fixture, *, typeface: str = "default",
@@ -60,7 +73,8 @@ def looks(page: Page, typeface: str) -> dict[str, Any]:
 
 
 def test_each_typeface_largest_text_and_cream_stay_with_the_account(
-        page: Page, navigates: Fixture, create_account: Fixture, save_screenshot: Fixture):
+        page: Page, navigates: Fixture, create_account: Fixture, save_screenshot: Fixture,
+        assert_accessible: Fixture, tmp_path: Path):
     account = create_account(full_name="Robin Reader")
     sign_in(page, navigates, account)
     for typeface in ("atkinson", "opendyslexic", "default"):
@@ -78,6 +92,18 @@ def test_each_typeface_largest_text_and_cream_stay_with_the_account(
             if typeface != "default":
                 assert seen["loaded"], f"{FAMILIES[typeface]} did not load on {path}"
             save_screenshot(page, f"reading-{typeface}-{path.strip('/').split('/')[-1]}.png")
+        # The PDF from the plan page (now open) is set in the typeface: the fonts it embeds.
+        download = download_pdf(page, page.get_by_role("main").get_by_role(
+            "link", name="Download your plan as a PDF"), assert_accessible)
+        pdf = tmp_path / f"plan-{typeface}.pdf"
+        download.save_as(pdf)
+        fonts = embedded_fonts(pdf.read_bytes())
+        chosen = {name for name in fonts if name.startswith(tuple(PDF_FONTS.values()))}
+        if typeface == "default":
+            assert not chosen and any(name.startswith("LiberationSans") for name in fonts), fonts
+        else:
+            assert chosen and all(name.startswith(PDF_FONTS[typeface]) for name in chosen), fonts
+        save_pdf_page_image(pdf, f"reading-{typeface}-pdf")
 
 
 def test_the_preview_follows_each_choice_before_saving(
