@@ -43,7 +43,9 @@ Colour schemes (issue 19): the first time a kind of page is checked (its path, w
 as ``<id>``), it is checked again in each colour scheme the reading preferences offer,
 with the largest text size: the document's ``data-reading-*`` attributes are switched
 as the server would draw them, axe's colour rules run, and the page is laid out 320 px
-wide. ``tests/e2e/test_states_in_every_scheme.py`` sets the schemes through the
+wide. Worksheet steps share one template: their colours are checked once per set of
+field types on the page, their layout at the largest text on every step.
+``tests/e2e/test_states_in_every_scheme.py`` sets the schemes through the
 preferences themselves, for the states a page passes through.
 
 A module whose tests need the lists every test writes to (the coaching queue) to start
@@ -511,13 +513,18 @@ _CLIPPED_TEXT_SCRIPT = """() => {
 }"""
 
 
-# Kinds of page (path with ids as <id>) already checked in each scheme, this run.
+# What has been checked this run: kinds of page (path with ids as <id>) laid out 320 px
+# wide at the largest text, and (shape, scheme) pairs checked for colours.
+_largest_text_checked: set[str] = set()
 _schemes_checked: set[tuple[str, str]] = set()
 _READING_STATE = """() => { const d = document.documentElement.dataset;
   return [d.readingColours ?? null, d.readingTextSize ?? null]; }"""
 _SET_READING = """([colours, size]) => { const d = document.documentElement.dataset;
   if (colours === null) delete d.readingColours; else d.readingColours = colours;
   if (size === null) delete d.readingTextSize; else d.readingTextSize = size; }"""
+_FIELD_TYPES = """() => [...new Set([...document.querySelectorAll("[data-field-type]")]
+  .map((field) => field.dataset.fieldType))].sort().join(",")"""
+_STEP_PATH = re.compile(r"/modules/[^/]+/steps/[^/]+$")
 
 
 def _page_kind(url: str) -> str:
@@ -525,14 +532,28 @@ def _page_kind(url: str) -> str:
     return parts.scheme + ":" + re.sub(r"/\d+(?=/|$)", "/<id>", parts.path)
 
 
+def _colour_shape(page: Any, kind: str) -> str:
+    """What decides a page's colours: its kind, except that the 140 worksheet steps are
+    one template whose colours come from the field types on it, not from the module's
+    words (which the layout checks still see on every step)."""
+    if _STEP_PATH.search(kind):
+        return _STEP_PATH.sub("/modules/*/steps/*", kind) + "?fields=" + page.evaluate(
+            _FIELD_TYPES)
+    return kind
+
+
 def _scheme_problems(page: Any) -> list[str]:
-    """The first time a kind of page is checked: axe's colour rules in each scheme with
-    the largest text, and the 320 px layout at that size. Put back as it was after."""
+    """The first time a kind of page is checked, laid out 320 px wide with the largest
+    text; the first time a shape of page is checked (see _colour_shape), axe's colour
+    rules in each scheme with the largest text. Put back as it was after."""
     kind = _page_kind(page.url)
-    todo = [scheme for scheme in SCHEMES if (kind, scheme) not in _schemes_checked]
-    if not todo or page.viewport_size is None:
+    if page.viewport_size is None:
         return []
-    _schemes_checked.update((kind, scheme) for scheme in todo)
+    shape = _colour_shape(page, kind)
+    todo = [scheme for scheme in SCHEMES if (shape, scheme) not in _schemes_checked]
+    if not todo and kind in _largest_text_checked:
+        return []
+    _schemes_checked.update((shape, scheme) for scheme in todo)
     before = page.evaluate(_READING_STATE)
     problems = []
     try:
@@ -544,8 +565,11 @@ def _scheme_problems(page: Any) -> list[str]:
                 problems.append(f"axe found {len(violations)} violation(s) on {page.url} in "
                                 f"the {scheme} colour scheme with the largest text:\n"
                                 + describe_violations(violations))
-        problems.append(_too_wide(page, PHONE_WIDTH, f"at {PHONE_WIDTH} px with the "
-                                                     "largest text"))
+        if kind not in _largest_text_checked:
+            _largest_text_checked.add(kind)
+            page.evaluate(_SET_READING, [before[0], "largest"])
+            problems.append(_too_wide(page, PHONE_WIDTH, f"at {PHONE_WIDTH} px with the "
+                                                         "largest text"))
     finally:
         page.evaluate(_SET_READING, before)
     return [problem for problem in problems if problem]
