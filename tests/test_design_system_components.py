@@ -14,7 +14,9 @@ from pathlib import Path
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # The component's root class, as a template would write it by hand. The macros are called
-# as nhsukSummaryList({...}) and so on; "classes" given to a macro are not matched.
+# as nhsukSummaryList({...}) and so on; "classes" given to a macro are not matched. Tables
+# are drawn with kept_table({...}) (careers_app/tables.py): the table macro's markup, kept
+# per shape, since the macro itself costs about 1,000 Python calls a cell.
 COMPONENTS = {
     "summary-list": "nhsuk/components/summary-list/macro.jinja",
     "back-link": "nhsuk/components/back-link/macro.jinja",
@@ -48,39 +50,6 @@ ALLOWED = {
     ("plans/_plan.html", "tag"): "each action's status, in the same card",
     ("worksheets/_matrix_totals.html", "card"):
         "the step page's live totals: data attributes the script reads, on the step page",
-    **{(path, "table"): reason for path, reason in {
-        # The table macro costs about 1,000 Python calls a cell (each cell's attributes go
-        # through the NHS.UK attributes macro three times) and some 1,500 more a table.
-        # Python calls per request, hand-written -> with the macro, measured with
-        # bench/profile_step.py --path and, for the pages of other roles, the same count
-        # over bench/scale.py's people (40 workshop members, 3 modules).
-        "worksheets/_matrix_totals.html":
-            "the decision matrix step and the gut-check step, 9 cells: 15,869 -> 29,409 "
-            "(+85 %) and 10,669 -> 24,209 (+127 %)",
-        "worksheets/answers/decision_matrix.html":
-            "answers on the summary, versions and workshop shown-answers pages: SCAN 3's "
-            "summary 42,541 -> 118,190 (+178 %, its 4 tables)",
-        "worksheets/answers/scale.html": "as decision_matrix.html: SCAN 1's summary "
-            "51,571 -> 118,872 (+131 %)",
-        "worksheets/answers/list.html": "as decision_matrix.html",
-        "worksheets/answers/action_table.html": "as decision_matrix.html: SCAN 4's summary "
-            "46,194 -> 122,096 (+164 %)",
-        "plans/_plan.html": "ratings and tables on the plan page, 21,965 -> 48,852 (+122 %), "
-            "and on everything I wrote, 95,093 -> 372,446 (+292 %)",
-        "plans/shares.html": "3 shares: 12,644 -> 40,027 (+217 %)",
-        "plans/log.html": "20 lines: 14,508 -> 80,054 (+452 %)",
-        "plans/shared_with_me.html": "4 plans: 10,937 -> 41,286 (+277 %)",
-        "activity/activity.html": "20 lines: 15,473 -> 81,224 (+425 %)",
-        "coaching/queue.html": "5 applications: 10,790 -> 41,427 (+284 %)",
-        "coaching/caseload.html": "6 clients: 10,441 -> 33,627 (+222 %)",
-        "admin/users.html": "44 people: 29,811 -> 216,373 (+626 %)",
-        "admin/emails.html": "10 emails: 12,097 -> 69,861 (+477 %)",
-        "admin/pdfs.html": "10 PDFs: 12,365 -> 70,159 (+467 %)",
-        "workshops/index.html": "1 workshop: 7,304 -> 15,300 (+109 %)",
-        "workshops/workshop.html":
-            "the progress matrix, 40 members x 3 modules: 84,604 -> 298,346 (+253 %); the "
-            "macro also has no <tfoot> for its Completed row",
-    }.items()},
 }
 
 
