@@ -9,9 +9,10 @@ table's shape (its options, each cell's options, which cells are empty, the numb
 rows and columns), and fills the slots for each request. The markup is the macro's own
 and follows the design system's releases; no text anyone wrote is kept.
 
-What the macro draws from the words themselves is refused: ``scroll`` and ``card`` make
-ids and headings out of the caption. Give numbers as text ("0" is drawn, 0 is not, as
-with the macro).
+Everything other than the words (classes, attributes, formats, links) is part of the
+key as given, so people's words go only in ``text`` or ``html``. What the macro draws
+from the words themselves is refused: ``scroll`` and ``card`` make ids and headings out
+of the caption. Give numbers as text ("0" is drawn, 0 is not, as with the macro).
 """
 
 from __future__ import annotations
