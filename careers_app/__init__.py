@@ -70,9 +70,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from careers_app.jinja import init_jinja
     from careers_app.navigation import init_navigation
     from careers_app.security import init_security
+    from careers_app.tables import init_tables
 
     init_jinja(app)
     init_fragments(app)
+    init_tables(app)
     init_navigation(app)
     init_security(app)
     init_errors(app)

@@ -44,7 +44,11 @@ def activity_rows(client, page: int | None = None) -> list[tuple[str, str, str]]
     rows = []
     for row in re.findall(r'<tr class="nhsuk-table__row" role="row">(.*?)</tr>', tbody.group(1),
                           re.S):
-        cells = re.findall(r'aria-hidden="true">[^<]*</span><span>(.*?)</span></td>', row, re.S)
+        # Each cell is led by its column's heading (for phones), hidden from screen readers.
+        cells = [re.sub(r'<span class="nhsuk-table__heading" aria-hidden="true">[^<]*</span>',
+                        "", cell, count=1)
+                 for cell in re.findall(r'<td class="nhsuk-table__cell" role="cell">(.*?)</td>',
+                                        row, re.S)]
         assert len(cells) == 3, row
         rows.append(tuple(_text(cell) for cell in cells))
     return rows

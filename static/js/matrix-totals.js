@@ -86,7 +86,8 @@ function start(panel) {
   const parts = {
     summary: panel.querySelector("[data-totals-summary] strong"),
     table: panel.querySelector("[data-totals-table]"),
-    rows: panel.querySelector("[data-totals-rows]"),
+    // The table is drawn by the NHS.UK table macro, which sets no attributes on its body.
+    rows: panel.querySelector("[data-totals-table] > tbody"),
     missing: panel.querySelector("[data-totals-missing]"),
     announce: panel.querySelector("[data-totals-announce]"),
   };
