@@ -47,7 +47,6 @@ ALLOWED = {
     ("plans/_plan.html", "summary-list"):
         "each action's details, drawn once per action on the plan page, the coach's view "
         "and the dashboard: with the macro the plan page cost twice as much",
-    ("plans/_plan.html", "tag"): "each action's status, in the same card",
     ("worksheets/_matrix_totals.html", "card"):
         "the step page's live totals: data attributes the script reads, on the step page",
 }
