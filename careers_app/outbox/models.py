@@ -28,6 +28,9 @@ class OutboxEmail(db.Model):
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # The same words as HTML, styled for the reader's preferences (careers_app/email_html.py);
+    # none for readers with the standard settings and for addresses with no account.
+    html_body: Mapped[str | None] = mapped_column(Text)
     status: Mapped[EmailStatus] = mapped_column(String(10), default=EmailStatus.PENDING,
                                                 index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
