@@ -38,7 +38,6 @@ HAND_WRITTEN = re.compile(
 # written out, and these templates render on every page (the layout) or on every step of a
 # worksheet, where rendering time is kept down.
 ALLOWED = {
-    ("layout.html", "tag"): "the phase banner's Beta tag, on every page",
     ("worksheets/step.html", "back-link"): "the worksheet step page",
     ("worksheets/fields/pick_from_list.html", "inset-text"): "a field on the step page",
     ("worksheets/_brought_forward.html", "card"):
