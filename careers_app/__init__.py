@@ -70,13 +70,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from careers_app.jinja import init_jinja
     from careers_app.navigation import init_navigation
     from careers_app.security import init_security
-    from careers_app.tables import init_tables
-    from careers_app.tags import init_tags
+    from careers_app.kept_macros import init_kept_macros
 
     init_jinja(app)
     init_fragments(app)
-    init_tables(app)
-    init_tags(app)
+    init_kept_macros(app)
     init_navigation(app)
     init_security(app)
     init_errors(app)

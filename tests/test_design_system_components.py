@@ -15,7 +15,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # The component's root class, as a template would write it by hand. The macros are called
 # as nhsukSummaryList({...}) and so on; "classes" given to a macro are not matched. Tables
-# are drawn with kept_table({...}) (careers_app/tables.py): the table macro's markup, kept
+# are drawn with kept_table({...}) (careers_app/kept_macros.py): the table macro's markup, kept
 # per shape, since the macro itself costs about 1,000 Python calls a cell.
 COMPONENTS = {
     "summary-list": "nhsuk/components/summary-list/macro.jinja",
@@ -34,20 +34,14 @@ NOT_NHSUK_PAGES = ("pdf/", "personal_data/archive/")
 HAND_WRITTEN = re.compile(
     r'class="(?:[^"]*\s)?nhsuk-(' + "|".join(COMPONENTS) + r')(?=[\s"])')
 
-# Hand-written on purpose. A macro call costs about 0.15 ms, some ten times the same markup
-# written out, and these templates render on every page (the layout) or on every step of a
-# worksheet, where rendering time is kept down.
+# Hand-written on purpose. Both render on worksheet steps, where rendering time is kept
+# down: a macro call costs about 0.15 ms, some ten times the same markup written out.
 ALLOWED = {
-    ("worksheets/step.html", "back-link"): "the worksheet step page",
-    ("worksheets/fields/pick_from_list.html", "inset-text"): "a field on the step page",
     ("worksheets/_brought_forward.html", "card"):
         "the step page's recalled answers: a <section> named by its heading, which the "
         "card macro (a <div>) cannot give",
-    ("plans/_plan.html", "summary-list"):
-        "each action's details, drawn once per action on the plan page, the coach's view "
-        "and the dashboard: with the macro the plan page cost twice as much",
     ("worksheets/_matrix_totals.html", "card"):
-        "the step page's live totals: data attributes the script reads, on the step page",
+        "the step page's live totals, with the data attributes its script reads",
 }
 
 

@@ -1,4 +1,4 @@
-"""Kept tables (careers_app/tables.py): a table drawn from its kept shape is exactly what the
+"""Kept tables (careers_app/kept_macros.py): a table drawn from its kept shape is exactly what the
 NHS.UK table macro draws for the same words, and what is kept holds none of the words."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ import pytest
 from markupsafe import Markup
 
 from careers_app.fragments import slot
-from careers_app.tables import MACRO, kept_table
+from careers_app.kept_macros import MACROS, kept_table
 
 TRICKY = '<b>Bold</b> & "quotes" \'single\' \\ {{ not jinja }}'
 
 
 def the_macro(app, params) -> str:
-    return str(app.jinja_env.get_template(MACRO).module.table(params))
+    return str(app.jinja_env.get_template(MACROS["table"][0]).module.table(params))
 
 
 def tables() -> list[dict]:
@@ -72,7 +72,7 @@ def test_words_over_several_lines_differ_only_in_the_spaces_the_macro_indents_by
 
 
 def test_tables_of_one_shape_share_one_kept_entry_holding_none_of_their_words(app):
-    kept = app.extensions["kept_tables"]
+    kept = app.extensions["kept_macros"]
     with app.test_request_context():
         for name in ("Priya Patel", "Sam Jones", "Alex Trainee"):
             html = str(kept_table({"caption": f"Plans {name} shared",
