@@ -68,9 +68,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from careers_app.errors import init_errors
     from careers_app.fragments import init_fragments
     from careers_app.jinja import init_jinja
+    from careers_app.kept_macros import init_kept_macros
     from careers_app.navigation import init_navigation
     from careers_app.security import init_security
-    from careers_app.kept_macros import init_kept_macros
 
     init_jinja(app)
     init_fragments(app)
