@@ -209,3 +209,18 @@ def test_dashboard_lists_worksheet_actions_due_soon_from_any_module(app, client,
     page = text_of(client.get("/dashboard"))
     assert "Worksheet action due soon" in page
     assert "Worksheet action due later" not in page and "Not an action" not in page
+
+
+def test_each_action_card_shows_its_date_status_measure_and_support(app, client, trainee):
+    client.post("/plan/actions/new", data=action_form(
+        "Ask for a taster week", day="1", month="5", year="2027", status="in_progress",
+        measure="A date agreed\nwith the rota coordinator", support="My supervisor"))
+    card = section(client.get("/plan/").get_data(as_text=True), "actions")
+    details = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+               for row in re.findall(r'<div class="nhsuk-summary-list__row">(.*?)</div>', card,
+                                     re.S)]
+    assert details == ["Target date 1 May 2027", "Status In progress",
+                       "How I will know it is done A date agreed with the rota coordinator",
+                       "Support or resources My supervisor"]
+    # The trainee's line break is kept (pre-wrap), with no blank line before the words.
+    assert '<span class="app-answer-text">A date agreed\nwith the rota coordinator</span>' in card
