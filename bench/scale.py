@@ -121,6 +121,7 @@ def pages(people: People) -> list[Page]:
         Page("plan", "trainee", "/plan/"),
         Page("coaching queue", "coordinator", "/coaching/queue"),
         Page("caseload", "coach", "/coaching/caseload"),
+        Page("users, everyone", "coordinator", "/admin/users"),
         Page(f"user search '{SEARCH}'", "coordinator", f"/admin/users?q={SEARCH}"),
         Page(f"user search '{SEARCH_SAME}'", "coordinator", f"/admin/users?q={SEARCH_SAME}"),
         Page("workshop matrix", "facilitator", workshop),
@@ -164,8 +165,8 @@ def new_accounts(connection: Connection, count: int,
         people = connection.execute(select(table.c.id, table.c.full_name, table.c.email)
                                     .where(table.c.id.in_(ids[start:start + BATCH])))
         bulk(connection, UserSearchTerm, iter(
-            [{"user_id": person_id, "term": term} for person_id, name, email in people
-             for term in sorted(terms_for(name, email))]))
+            [{"user_id": person_id, "term": term, "full_name": name}
+             for person_id, name, email in people for term in sorted(terms_for(name, email))]))
     return ids
 
 

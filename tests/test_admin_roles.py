@@ -42,18 +42,18 @@ def test_user_search_pages_keep_the_total_and_stop_at_the_last_page(app, client,
     sign_in("coord@example.org")
     first = client.get("/admin/users?q=patel").get_data(as_text=True)
     assert "53 people matching" in first
-    assert "Pat Patel 00" in first and "Pat Patel 49" in first and "Pat Patel 50" not in first
-    assert "Page 2 of 2" in first
-    second = client.get("/admin/users?q=patel&page=2").get_data(as_text=True)
-    assert "53 people matching" in second
-    assert "Pat Patel 50" in second and "Pat Patel 52" in second and "Pat Patel 49" not in second
-    assert "Page 1 of 2" in second and "Page 3" not in second
-    assert client.get("/admin/users?q=patel&page=3").status_code == 404
+    assert "Pat Patel 00" in first and "Pat Patel 24" in first and "Pat Patel 25" not in first
+    assert "Page 2 of 3" in first
+    last = client.get("/admin/users?q=patel&page=3").get_data(as_text=True)
+    assert "53 people matching" in last
+    assert "Pat Patel 50" in last and "Pat Patel 52" in last and "Pat Patel 49" not in last
+    assert "Page 2 of 3" in last and "Page 4" not in last
+    assert client.get("/admin/users?q=patel&page=4").status_code == 404
     assert client.get("/admin/users?q=nobody-has-this&page=2").status_code == 404
     everyone = client.get("/admin/users?page=2").get_data(as_text=True)
     # Chris Coord comes first by name, so page 2 starts one person later.
-    assert "54 people" in everyone and "Pat Patel 49" in everyone
-    assert "Pat Patel 48" not in everyone
+    assert "54 people" in everyone and "Pat Patel 24" in everyone
+    assert "Pat Patel 23" not in everyone
 
 
 def test_coordinator_grants_and_removes_roles(app, client, make_user, sign_in):

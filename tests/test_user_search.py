@@ -48,6 +48,18 @@ def test_the_start_of_a_name_or_an_email_finds_the_person(coordinator):
     assert names_found(coordinator, "atel") == []
 
 
+def test_a_person_with_several_matching_words_is_listed_and_counted_once(coordinator,
+                                                                         make_user):
+    # "pat", "patel", "patel.pat" and the whole address all start with "pat": four of
+    # her words in the range the search reads, one person in the list and the count.
+    make_user("patel.pat@example.org", full_name="Pat Patel")
+    assert names_found(coordinator, "pat") == ["Pat Patel", "Priya Patel", "Sam Jones"]
+    page = coordinator.get("/admin/users", query_string={"q": "pat"}).get_data(as_text=True)
+    assert "3 people matching" in page
+    assert names_found(coordinator, "pat patel") == ["Pat Patel", "Priya Patel", "Sam Jones"]
+    assert names_found(coordinator, "patel pat") == ["Pat Patel", "Priya Patel", "Sam Jones"]
+
+
 def test_every_word_must_match(coordinator):
     assert names_found(coordinator, "priya pat") == ["Priya Patel"]
     assert names_found(coordinator, "  pat   PRIYA ") == ["Priya Patel"]
@@ -169,7 +181,7 @@ def test_the_search_reads_the_term_index_not_every_account(app, coordinator):
         sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
         plan = _plan(sql, {})
         db.session.rollback()
-    assert "ix_user_search_term_term_user_id" in plan, plan
+    assert "ix_user_search_term_term_full_name_user_id" in plan, plan
     # The range is code point order on both databases, so the index's order is the same
     # order: a word with punctuation is inside its prefix's range, and nothing else.
     with app.app_context():
@@ -206,4 +218,6 @@ def test_the_migration_gives_existing_accounts_their_words(tmp_path):
             UserSearchTerm.user_id == 7)).scalars())
         assert words == terms_for("Priya Patel", "priya.patel@nhs.net")
         found, total = search_users("priya pat", 1)
-        assert [person.id for person in found] == [7] and total == 1
+        # Each word carries the account's name (migration 5a7c1e3f9b20 copied it).
+        assert [(person.id, person.full_name) for person in found] == [(7, "Priya Patel")]
+        assert total == 1

@@ -181,10 +181,33 @@ def waiting_count() -> int:
         .where(CoachingApplication.status == S.SUBMITTED)).scalar_one()
 
 
-def queue_page(page: int) -> list[CoachingApplication]:
+@dataclass(frozen=True)
+class WaitingApplication:
+    """A line of the coordinator's queue: what it shows, read as plain columns (loading
+    each application with its applicant's account and roles cost more than its row)."""
+
+    id: int
+    applicant_name: str
+    applicant_email: str
+    professional_group: str
+    stage: str
+    submitted_at: dt.datetime
+    has_plan: bool
+
+
+def queue_page(page: int) -> list[WaitingApplication]:
     """One page of the queue, the longest waiting first (page 1 is the oldest)."""
-    return list(db.session.execute(
-        _waiting().limit(QUEUE_PAGE_SIZE).offset((page - 1) * QUEUE_PAGE_SIZE)).scalars())
+    application = CoachingApplication
+    rows = db.session.execute(
+        select(application.id, User.full_name, User.email, application.professional_group,
+               application.stage, application.submitted_at, application.snapshot_id)
+        .join(User, User.id == application.user_id)
+        .where(application.status == S.SUBMITTED)
+        .order_by(application.submitted_at, application.id)
+        .limit(QUEUE_PAGE_SIZE).offset((page - 1) * QUEUE_PAGE_SIZE))
+    return [WaitingApplication(id_, name, email, group, stage, submitted_at,
+                               snapshot_id is not None)
+            for id_, name, email, group, stage, submitted_at, snapshot_id in rows]
 
 
 def coaches_with_caseload() -> list[tuple[User, int]]:
