@@ -37,6 +37,8 @@ from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.plans import sharing
 from careers_app.plans.models import ShareMode
+from careers_app.reading.preferences import ReadingPreferences
+from careers_app.reading.service import save_preferences
 from careers_app.security import Role
 from careers_app.worksheets import service as worksheets
 from careers_app.workshops import service as workshops
@@ -389,6 +391,11 @@ def test_coordinator_makes_a_coach_who_moves_and_closes_while_a_trainee_withdraw
                           the_user(coordinator.email))
     booked = f"{long_date(booked_day)} at 10:00"
     moved = f"{long_date(moved_day)} at 11:30"
+    # Alex reads with the dark scheme at the largest text: the emails Alex is sent carry
+    # an HTML part in those colours beside the text (careers_app/email_html.py).
+    with live_app.app_context():
+        save_preferences(the_user(alex.email),
+                         ReadingPreferences(text_size="largest", colours="dark"))
 
     # -- Sam moves Alex's appointment to the next day at 11:30. ------------------------
     sign_in(page, navigates, coach)
@@ -413,6 +420,14 @@ def test_coordinator_makes_a_coach_who_moves_and_closes_while_a_trainee_withdraw
                if m["Subject"] == "Careers coaching appointment changed"]
     assert len(changed) == 1, [m["Subject"] for m in emails_to(alex.email)]
     assert f"When: {moved} (UK time)" in changed[0].get_body(("plain",)).get_content()
+    # As the SMTP sink kept it in a --stack run: text and HTML, and the calendar file.
+    alternative, calendar = changed[0].iter_parts()
+    assert [part.get_content_type() for part in alternative.iter_parts()] == [
+        "text/plain", "text/html"]
+    assert calendar.get_filename() == "appointment.ics"
+    html = changed[0].get_body(("html",)).get_content()
+    assert "background-color:#151b20" in html and "font-size:28.5px" in html
+    assert f"When: {moved} (UK time)" in html
 
     # -- Jamie's coaching is finished: Sam closes the case. ----------------------------
     open_from_header(page, navigates, "My caseload")
