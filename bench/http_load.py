@@ -4,8 +4,9 @@
 Both apps are served by gunicorn as deploy/prod_like.py serves careers_app (sync workers,
 production settings), plain HTTP on loopback, with the headers nginx would add. Trainees
 who have answered all of SCAN 1 to 4 at length (tests/e2e/long_answers.py) are signed in
-through the form; wrk (bench/http_load.lua) then reads the step page, the dashboard and
-the plan page, and autosaves, each at 8 and 32 connections. Figures only, never
+through the form; wrk (bench/http_load.lua) then reads the session status (the floor of
+a signed-in request: no page drawn), the step page, the dashboard and the plan page, and
+autosaves, each at 8 and 32 connections. Figures only, never
 pass/fail; the ratio to the minimal app is the figure to compare. See bench/README.md.
 
     .venv/bin/python bench/http_load.py [--databases sqlite,postgresql] [--duration 10]
@@ -48,7 +49,10 @@ HOST = "localhost"  # as TRUSTED_HOSTS in deploy/prod_like.py
 SCAN = ("scan-1-self-awareness", "scan-2-career-exploration", "scan-3-arriving-at-a-decision",
         "scan-4-next-steps")
 STEP_PATH = "/modules/scan-1-self-awareness/steps/skills-audit"  # the heaviest step page
-PAGES = (("step page", STEP_PATH), ("dashboard", "/dashboard"), ("plan page", "/plan/"))
+# The session status (what a page's timeout warning asks) is the signed-in floor: the
+# session, the account, the rate limit and the headers every request pays, no page drawn.
+PAGES = (("session status", "/account/session"), ("step page", STEP_PATH),
+         ("dashboard", "/dashboard"), ("plan page", "/plan/"))
 AUTOSAVE_PATH = f"{STEP_PATH}/autosave"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
