@@ -85,7 +85,7 @@ class ProfileDetailsForm(BaseForm):
             raise ValidationError(problem)
 
 
-def _password_field(label: str, missing_message: str) -> PasswordField:
+def password_field(label: str, missing_message: str) -> PasswordField:
     """A password the person already has (signing in, confirming): only its length is checked."""
     return PasswordField(label, validators=[
         InputRequired(missing_message),
@@ -99,12 +99,12 @@ class RegisterForm(ProfileDetailsForm):
 
 
 class ConfirmRegistrationForm(BaseForm):
-    password = _password_field("Your password", "Enter the password you chose when you registered")
+    password = password_field("Your password", "Enter the password you chose when you registered")
 
 
 class SignInForm(BaseForm):
     email = _email_field()
-    password = _password_field("Password", "Enter your password")
+    password = password_field("Password", "Enter your password")
 
 
 class RequestResetForm(BaseForm):
@@ -116,7 +116,7 @@ class ResetPasswordForm(BaseForm):
 
 
 class ChangePasswordForm(BaseForm):
-    current_password = _password_field("Current password", "Enter your current password")
+    current_password = password_field("Current password", "Enter your current password")
     new_password = _new_password_field("New password")
 
 

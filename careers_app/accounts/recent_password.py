@@ -23,7 +23,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from careers_app.accounts import bp
-from careers_app.accounts.forms import _password_field
+from careers_app.accounts.forms import password_field
 from careers_app.accounts.passwords import verify_password
 from careers_app.accounts.sessions import SIGNED_IN_AT, now
 from careers_app.accounts.throttle import TOO_MANY_MESSAGE, reserve_sign_in
@@ -37,7 +37,7 @@ WRONG_PASSWORD = "Enter your correct password"  # noqa: S105 (a message)
 
 
 class ConfirmPasswordForm(BaseForm):
-    password = _password_field("Password", "Enter your password")
+    password = password_field("Password", "Enter your password")
 
 
 def _stamp(name: str) -> int | None:
