@@ -31,6 +31,11 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def roles_of(granted: Iterable[str]) -> frozenset[Role]:
+    """An account's roles from the ones granted to it: every account is a trainee."""
+    return frozenset({Role.TRAINEE, *(Role(role) for role in granted)})
+
+
 class User(UserMixin, db.Model):
     # The coordinators' list of everyone, by name, a page at a time: read in order from
     # this index rather than sorting every account for each page.
@@ -68,7 +73,7 @@ class User(UserMixin, db.Model):
 
     @property
     def roles(self) -> frozenset[Role]:
-        return frozenset({Role.TRAINEE, *(Role(granted.role) for granted in self.granted_roles)})
+        return roles_of(granted.role for granted in self.granted_roles)
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles

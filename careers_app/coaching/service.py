@@ -199,12 +199,13 @@ def queue_page(page: int) -> list[WaitingApplication]:
     """One page of the queue, the longest waiting first (page 1 is the oldest)."""
     application = CoachingApplication
     rows = db.session.execute(
-        select(application.id, User.full_name, User.email, application.professional_group,
-               application.stage, application.submitted_at, application.snapshot_id)
-        .join(User, User.id == application.user_id)
-        .where(application.status == S.SUBMITTED)
-        .order_by(application.submitted_at, application.id)
+        _waiting().with_only_columns(
+            application.id, User.full_name, User.email, application.professional_group,
+            application.stage, application.submitted_at, application.snapshot_id,
+            maintain_column_froms=False)
+        .join_from(application, User, User.id == application.user_id)
         .limit(QUEUE_PAGE_SIZE).offset((page - 1) * QUEUE_PAGE_SIZE))
+    # Waiting applications have all been sent: submitted_at is set.
     return [WaitingApplication(id_, name, email, group, stage, submitted_at,
                                snapshot_id is not None)
             for id_, name, email, group, stage, submitted_at, snapshot_id in rows]

@@ -11,8 +11,9 @@ touching this file.
 
 A table marked ``info={"derived": True}`` is left out of the walk: its rows are computed
 from the person's other rows and say nothing those do not (the words an account is found
-by, ``user_search_term``, are its name and email cut up). Deleting the account still
-deletes them (careers_app/account_deletion/rows.py follows every cascading key).
+by, ``user_search_term``, are its name and email cut up, each with a copy of the name).
+Deleting the account still deletes them (careers_app/account_deletion/rows.py follows
+every cascading key).
 
 Only the child direction is followed: a share points at a snapshot, but the snapshot is
 not reached through the share (it is found through its own ``user_id`` when it is the
