@@ -52,7 +52,7 @@ GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"careers_app/content/|markdown_it/|careers_app/text\.py|mdurl/|linkify")),
     ("forms and CSRF (WTForms)", re.compile(r"wtforms/|flask_wtf/")),
     ("Flask and Werkzeug", re.compile(r"flask/|werkzeug/")),
-    ("rate limits, Redis", re.compile(r"limits/|flask_limiter/|redis/")),
+    ("rate limits, Redis", re.compile(r"limits/|careers_app/throttling\.py|redis/")),
     ("logging", re.compile(r"logging/|careers_app/logs\.py")),
     ("worksheets code (view, presenters, service)", re.compile(r"careers_app/worksheets/")),
     ("other careers_app code", re.compile(r"careers_app/")),

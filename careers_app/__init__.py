@@ -86,7 +86,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from careers_app.accounts.session_views import init_sessions
     from careers_app.db import engine_options
-    from careers_app.extensions import csrf, db, limiter, login_manager, migrate
+    from careers_app.extensions import csrf, db, login_manager, migrate
     from careers_app.throttling import init_throttle
 
     # Time limits per driver, from the final database URL (overrides included).
@@ -94,7 +94,6 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
     init_throttle(app)
     from careers_app.jobs import init_jobs
 

@@ -173,10 +173,6 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         # A Redis that does not answer must not hold requests: give up after a second.
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        # Redis down: limits carry on per process in memory rather than giving a 500.
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_SWALLOW_ERRORS": True,
-        "RATELIMIT_HEADERS_ENABLED": False,
         "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", "0") or 0),
         "PROXY_FIX_X_PROTO": int(os.environ.get("PROXY_FIX_X_PROTO", "0") or 0),
         "LOG_FORMAT": log_format,

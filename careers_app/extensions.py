@@ -1,7 +1,5 @@
 """Flask extensions, created here and initialised in ``create_app``."""
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -13,5 +11,3 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# No default limits: each sensitive view declares its own, so ordinary pages are never throttled.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])

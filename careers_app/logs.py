@@ -233,9 +233,6 @@ def init_logging(app: Flask) -> None:
     logging.getLogger("careers_app").setLevel(logging.INFO)
     # Flask's own stderr handler would print the app's lines a second time, unformatted.
     app.logger.removeHandler(default_handler)
-    # Flask-Limiter logs each breach at INFO with the limit's key, which for sign-in is
-    # made from the email address; its warnings (storage unreachable) still come through.
-    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
     dev_server = logging.getLogger("werkzeug")
     if not any(isinstance(f, _DropDevServerRequestLines) for f in dev_server.filters):
         dev_server.addFilter(_DropDevServerRequestLines())

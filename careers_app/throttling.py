@@ -157,6 +157,11 @@ def refused(page: str, retry_after: int) -> Response:
     return Response(page, status=429, headers={"Retry-After": str(retry_after)})
 
 
+def refuse_page(retry_after: int) -> Response:
+    """A refused request with no form to show again: the "too many attempts" page."""
+    return refused(render_template("errors/429.html", status=429), retry_after)
+
+
 def refuse_form(form_field: Field, message: str, retry_after: int, template: str,
                 **context: Any) -> Response:
     """The form's page again with ``message`` (its ``{wait}`` filled in) on ``form_field``."""

@@ -317,6 +317,24 @@ def test_the_child_process_is_killed_at_its_deadline_and_limited_in_memory():
 
 # -- the per-person limit ----------------------------------------------------------------
 
+def test_downloads_past_30_a_minute_get_the_too_many_attempts_page(app, client, trainee,
+                                                                  make_user, sign_in):
+    typical_plan(app, trainee.id)
+    assert client.get("/plan/pdf").status_code == 303  # the first asks for a render
+    run_jobs(app)
+    statuses = [client.get("/plan/pdf").status_code for _ in range(29)]
+    assert statuses == [200] * 29
+    refused = client.get("/plan/pdf")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert "You have tried this too many times in a short time" in text_of(refused)
+    # The count is per person.
+    make_user("other@example.org")
+    other = app.test_client()
+    sign_in("other@example.org", test_client=other)
+    assert other.get("/plan/pdf").status_code == 303
+
+
 def test_past_the_hourly_limit_of_fresh_renders_a_clear_429_page(app, client, trainee,
                                                                make_user, sign_in):
     app.config["PDF_RENDERS_PER_HOUR"] = 2

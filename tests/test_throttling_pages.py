@@ -158,5 +158,5 @@ def test_redis_down_join_reset_register_and_pdf_still_answer(
     sign_in("member@example.org", test_client=client)
     assert client.post("/workshops/join", data={"code": "ZZZ999"}).status_code == 200
     assert client.get("/workshops/join?code=ZZZ998").status_code == 200
-    # A view throttled by Flask-Limiter's own decorator (the plan PDF) answers too.
+    # The plan PDF, counted per person, answers too.
     assert client.get("/plan/pdf").status_code == 200

@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 
 from careers_app.clock import uk_today
 from careers_app.content.loader import ModuleRegistry
-from careers_app.extensions import limiter
 from careers_app.forms import BaseForm, rerender_on_csrf_failure
 from careers_app.plans import bp, rendering, service, sharing, waiting
 from careers_app.plans.calendar import actions_calendar
@@ -19,6 +18,11 @@ from careers_app.plans.downloads import attachment
 from careers_app.plans.forms import ActionForm, ShareForm, SummaryForm
 from careers_app.plans.models import ActionStatus, PlanAction, ShareMode
 from careers_app.security import Role, roles_required
+from careers_app.throttling import Rule, refuse_page, throttle
+
+# A stored PDF costs little to serve; the limit stops a script fetching it in a loop.
+# Counted in the shared store by this view alone, so no other page pays for a check.
+PDF_DOWNLOADS = Rule("plan-pdf-download", "30 per minute")
 
 
 def _registry() -> ModuleRegistry:
@@ -30,10 +34,6 @@ def _own_action(action_id: int) -> PlanAction:
     if action is None:
         abort(404)
     return action
-
-
-def _per_user() -> str:
-    return f"user:{current_user.id}"
 
 
 @bp.get("/plan/")
@@ -134,10 +134,12 @@ def track_actions() -> Response:
 
 @bp.get("/plan/pdf")
 @roles_required(Role.TRAINEE)
-@limiter.limit("30 per minute", key_func=_per_user)
 def pdf() -> Response:
     """The PDF at once when made for the plan as it is; otherwise a job makes it and the
     person waits on a page that follows it. ``?appendix=yes`` adds everything they wrote."""
+    downloads = throttle().reserve((PDF_DOWNLOADS, str(current_user.id)))
+    if not downloads.allowed:
+        return refuse_page(downloads.retry_after)
     appendix = _with_appendix()
     outcome = rendering.live_plan_download(current_user, current_user.id, _registry(),
                                            appendix=appendix)
