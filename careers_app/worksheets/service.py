@@ -42,9 +42,12 @@ class SaveOutcome:
 
 
 def insert_for_dialect(model: type[db.Model]):  # type: ignore[name-defined,no-untyped-def]
-    """INSERT with ON CONFLICT (DO NOTHING or DO UPDATE) for whichever database is in use."""
+    """INSERT with ON CONFLICT (DO NOTHING or DO UPDATE) for whichever database is in use.
+
+    Into the model's table: an insert that loads no objects has no use for the ORM's
+    bulk-persistence layer (see statements.py)."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
+    return dialect.insert(model.__table__)
 
 
 def _claim_progress_row(user_id: int, module: Module, step: Step, now: datetime) -> None:
