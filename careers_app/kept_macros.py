@@ -34,6 +34,7 @@ MACROS = {
     "summary_list": ("nhsuk/components/summary-list/macro.jinja", "summaryList"),
     "back_link": ("nhsuk/components/back-link/macro.jinja", "backLink"),
     "inset_text": ("nhsuk/components/inset-text/macro.jinja", "insetText"),
+    "skip_link": ("nhsuk/components/skip-link/macro.jinja", "skipLink"),
 }
 UNKEPT_TABLE_OPTIONS = ("scroll", "card", "panel")
 WORDS = ("text", "html")
@@ -116,4 +117,5 @@ def init_kept_macros(app: Flask) -> None:
         kept_table=kept_table, kept_tag=kept_tag,
         kept_summary_list=lambda params: kept("summary_list", params),
         kept_back_link=lambda params: kept("back_link", params),
-        kept_inset_text=lambda params: kept("inset_text", params))
+        kept_inset_text=lambda params: kept("inset_text", params),
+        kept_skip_link=lambda params: kept("skip_link", params))

@@ -1,6 +1,6 @@
-"""Kept summary lists, back links and inset text (careers_app/kept_macros.py): drawn from
-the kept shape, each is exactly what its NHS.UK macro draws for the same words, and what
-is kept holds none of the words."""
+"""Kept summary lists, back links, skip links and inset text (careers_app/kept_macros.py):
+drawn from the kept shape, each is exactly what its NHS.UK macro draws for the same
+words, and what is kept holds none of the words."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ CASES = [
     ("back_link", {"href": "/modules/scan-1-self-awareness/steps/why-now",
                    "text": "Previous step"}),
     ("back_link", {"href": "/modules/", "text": TRICKY}),
+    ("skip_link", {"href": "#maincontent", "text": "Skip to main content"}),
     ("inset_text", {"id": "chosen-specialty", "html": Markup(
         '<h3 class="nhsuk-heading-xs">') + TRICKY + Markup("</h3><p>Nothing yet.</p>")}),
 ]
