@@ -132,3 +132,34 @@ def test_the_data_export_prints_the_plan_in_the_persons_preferences(app, client,
         user = db.session.get(User, trainee.id)
         made = export_plan_pdf(user, app.extensions["modules"])
     assert any(name.startswith("OpenDyslexic") for name in font_names(made.pdf))
+
+
+def test_a_coachs_copy_of_a_live_share_is_printed_standard(app, client, trainee, make_user,
+                                                            sign_in):
+    """The typeface and page colour a trainee reads with are theirs: a coach reading a
+    live share downloads the standard print, and the trainee's own stays as they chose."""
+    import datetime as dt
+
+    from careers_app.clock import uk_today
+    from careers_app.security import Role
+
+    answer(app, trainee.id, SCAN1, "skills-audit", {"top-strengths": ANSWER})
+    client.post("/account/reading", data={**PREFERENCES, "typeface": "opendyslexic"})
+    make_user("coach@example.org", full_name="Sam Coach", roles=(Role.COACH,))
+    until = uk_today() + dt.timedelta(days=30)
+    assert client.post("/plan/shares/new", data={
+        "coach": "coach@example.org", "mode": "live", "expires_on--day": str(until.day),
+        "expires_on--month": str(until.month), "expires_on--year": str(until.year),
+    }).status_code == 302
+    own = plan_pdf(client)
+    assert any(name.startswith("OpenDyslexic") for name in font_names(own))
+    coach = app.test_client()
+    sign_in("coach@example.org", test_client=coach)
+    shared = coach.get("/shared-with-me/1/pdf")
+    assert shared.status_code == 200 and shared.data.startswith(b"%PDF")
+    assert not any("OpenDyslexic" in name for name in font_names(shared.data))
+    assert any(name.startswith("LiberationSans") for name in font_names(shared.data))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(shared.data)).pages)
+    assert ANSWER in " ".join(text.split())
+    # The trainee's next download is theirs again.
+    assert any(name.startswith("OpenDyslexic") for name in font_names(plan_pdf(client)))

@@ -70,7 +70,8 @@ def shared_pdf(share_id: int) -> Response:
     else:
         outcome = rendering.live_plan_download(share.owner, current_user.id,
                                                current_app.extensions["modules"],
-                                               appendix=share.with_appendix)
+                                               appendix=share.with_appendix,
+                                               standard_print=True)
     if outcome.retry_after:
         return waiting.too_many_renders(outcome.retry_after,
                                         url_for(".shared_plan", share_id=share.id),
@@ -85,7 +86,7 @@ def _share_pdf_state(share: PlanShare) -> waiting.PdfState:
     if share.mode == ShareMode.SNAPSHOT and share.snapshot is not None:
         return waiting.snapshot_state(share.snapshot)
     return waiting.live_plan_state(share.owner, current_app.extensions["modules"],
-                                   appendix=share.with_appendix)
+                                   appendix=share.with_appendix, standard_print=True)
 
 
 @bp.get("/shared-with-me/<id:share_id>/pdf/preparing")

@@ -27,11 +27,13 @@ logger = logging.getLogger(__name__)
 
 
 @huey.task()
-def render_plan_job(user_id: int, appendix: bool = False) -> None:
+def render_plan_job(user_id: int, appendix: bool = False, standard_print: bool = False
+                    ) -> None:
     with job_context() as app:
-        delay = rendering.make_live_plan_pdf(user_id, app.extensions["modules"], appendix)
+        delay = rendering.make_live_plan_pdf(user_id, app.extensions["modules"], appendix,
+                                             standard_print)
     if delay is not None:
-        render_plan_job.schedule(args=(user_id, appendix), delay=delay)
+        render_plan_job.schedule(args=(user_id, appendix, standard_print), delay=delay)
 
 
 @huey.task()

@@ -136,13 +136,15 @@ def cached_plan_pdf(user_id: int, digest: str) -> bytes | None:
 
 
 def live_plan_download(owner: User, requester_id: int, registry: ModuleRegistry, *,
-                       appendix: bool = False) -> Download:
+                       appendix: bool = False, standard_print: bool = False) -> Download:
     """The live plan's PDF if made for its current content; else its render (asked for
     now if no job is on it, counting against ``requester_id``'s hourly limit).
-    ``appendix`` adds "Everything I wrote" (a document, and so a PDF, of its own)."""
+    ``appendix`` adds "Everything I wrote" (a document, and so a PDF, of its own);
+    ``standard_print`` prints it with the standard settings (see service.assemble)."""
     from careers_app.plans.pdf_tasks import render_plan_job
 
-    digest = service.assemble(owner, registry, appendix=appendix).hash
+    digest = service.assemble(owner, registry, appendix=appendix,
+                              standard_print=standard_print).hash
     cached = cached_plan_pdf(owner.id, digest)
     if cached is not None:
         return Download(pdf=cached)
@@ -157,7 +159,8 @@ def live_plan_download(owner: User, requester_id: int, registry: ModuleRegistry,
     render = _row(key, owner.id, digest=digest)
     _requeue(render)
     db.session.commit()
-    _enqueue(render, render_plan_job, owner.id, appendix)  # immediate mode: it has run
+    # In immediate mode (tests, development) the job has run by the time this returns.
+    _enqueue(render, render_plan_job, owner.id, appendix, standard_print)
     cached = cached_plan_pdf(owner.id, digest)
     if cached is not None:
         return Download(pdf=cached)
@@ -234,14 +237,18 @@ def _ready(render_id: int) -> None:
                        .execution_options(synchronize_session=False))
 
 
-def make_live_plan_pdf(user_id: int, registry: ModuleRegistry, appendix: bool = False
-                       ) -> float | None:
+def make_live_plan_pdf(user_id: int, registry: ModuleRegistry, appendix: bool = False,
+                       standard_print: bool = False) -> float | None:
     """Render the person's live plan unless its current content is already cached.
-    Returns the seconds before another attempt, or None when there is nothing to do."""
+    Returns the seconds before another attempt, or None when there is nothing to do.
+
+    The person's one cached PDF is the last one made: a coach's standard print of a
+    plan whose owner reads with other settings replaces the owner's own, and the next
+    download by either makes theirs again."""
     user = db.session.get(User, user_id)
     if user is None:
         return None
-    plan = service.assemble(user, registry, appendix=appendix)
+    plan = service.assemble(user, registry, appendix=appendix, standard_print=standard_print)
     digest = plan.hash
     stored = service.find_plan(user_id)
     if stored is not None and stored.pdf_hash == digest:

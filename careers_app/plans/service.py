@@ -130,9 +130,11 @@ def _merge_actions(user_id: int, worksheet_rows: list[WorksheetAction]
 
 
 def assemble(user: User, registry: ModuleRegistry, today: dt.date | None = None, *,
-             appendix: bool = False) -> AssembledPlan:
+             appendix: bool = False, standard_print: bool = False) -> AssembledPlan:
     """The live plan of ``user``, in four queries however much they have written;
-    ``appendix`` adds every answer of every module ("Everything I wrote")."""
+    ``appendix`` adds every answer of every module ("Everything I wrote").
+    ``standard_print``: printed with the standard settings, not the owner's reading
+    preferences, as everything printed for someone else is (a coach's copy)."""
     saved = saved_steps(user.id)
     items, worksheet_rows, fillers = collect(registry, saved, plan_choices(user.id))
     actions, tracked, untracked = _merge_actions(user.id, worksheet_rows)
@@ -140,7 +142,8 @@ def assemble(user: User, registry: ModuleRegistry, today: dt.date | None = None,
     document = build_document(owner_of(user), today or uk_today(),
                               plan.summary if plan else "", items, actions, fillers,
                               everything(registry, saved) if appendix else None)
-    return AssembledPlan(document, tracked, untracked, preferences_of(user).for_print())
+    reading = DEFAULT_PREFERENCES if standard_print else preferences_of(user)
+    return AssembledPlan(document, tracked, untracked, reading.for_print())
 
 
 # -- what is on the plan -------------------------------------------------------------

@@ -41,10 +41,11 @@ def take_snapshot(user: User, registry: ModuleRegistry, reason: str, *,
     that content's PDF is already made. Otherwise, once the caller has committed, call
     ``rendering.render_snapshot_soon`` and a job makes the PDF from the frozen content.
     The content records whether "Everything I wrote" was included (``with_appendix``)."""
-    plan = assemble(user, registry, appendix=appendix)
     # A snapshot is printed with the standard settings (it is the record a coach reads),
-    # so the live PDF can stand in for it only when that was printed the same way.
-    pdf = cached_plan_pdf(user.id, plan.hash) if plan.reading.is_default else None
+    # so the live PDF can stand in for it only when that was printed the same way: the
+    # settings are part of the hash.
+    plan = assemble(user, registry, appendix=appendix, standard_print=True)
+    pdf = cached_plan_pdf(user.id, plan.hash)
     snapshot = PlanSnapshot(user_id=user.id, reason=reason, content=plan.document, pdf=pdf,
                             sha256=hashlib.sha256(pdf).hexdigest() if pdf else None,
                             created_at=utcnow())

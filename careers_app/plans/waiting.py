@@ -62,10 +62,11 @@ def _from_render(key: str) -> PdfState:
     return PdfState(str(render.status), render.failure)
 
 
-def live_plan_state(owner: User, registry: ModuleRegistry, *, appendix: bool = False
-                    ) -> PdfState:
+def live_plan_state(owner: User, registry: ModuleRegistry, *, appendix: bool = False,
+                    standard_print: bool = False) -> PdfState:
     """The state of the PDF of the plan as it is now (ready only when made for it)."""
-    digest = service.assemble(owner, registry, appendix=appendix).hash
+    digest = service.assemble(owner, registry, appendix=appendix,
+                              standard_print=standard_print).hash
     if rendering.cached_plan_pdf(owner.id, digest) is not None:
         return PdfState("ready")
     return _from_render(rendering.plan_key(owner.id, digest))
