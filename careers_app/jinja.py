@@ -71,33 +71,54 @@ class KeptUrls:
     A page builds about twenty links (stylesheets, scripts, the header's navigation,
     its own form), each through Werkzeug's URL map: about a tenth of a step page's time.
     A path depends only on the endpoint, its arguments and where the app is mounted, so
-    it is built once. Links relative to the current blueprint (".index"), full URLs,
-    links built outside a request and arguments that cannot be a key are built each
-    time, as Flask would.
+    it is built once. Only the route's own arguments are kept, as short strings or
+    numbers: a query-string value (a sign-in page's ``next``, taken from the request)
+    would let anyone fill the memory with whatever they sent, so such links, links
+    relative to the current blueprint (".index"), full URLs and links built outside a
+    request are built each time, as Flask would.
     """
 
     MAX_ENTRIES = 4096
+    LONGEST_VALUE = 64
 
     def __init__(self, app: Flask) -> None:
         self._build = app.url_for
+        self._url_map = app.url_map
+        self._arguments: dict[str, frozenset[str]] = {}
         self._paths: dict[Hashable, str] = {}
 
     def url_for(self, endpoint: str, /, **values: Any) -> str:
-        if (endpoint.startswith(".") or "_external" in values or "_scheme" in values
-                or not has_request_context()):  # an email's links are full URLs
+        if not self._keepable(endpoint, values):
             return self._build(endpoint, **values)
-        try:
-            key = (request.script_root, endpoint, frozenset(values.items()))
-            return self._paths[key]
-        except TypeError:  # a list or dict among the arguments
-            return self._build(endpoint, **values)
-        except KeyError:
-            pass
-        path = self._build(endpoint, **values)
-        if len(self._paths) >= self.MAX_ENTRIES:
-            self._paths.clear()  # links with ids in them (shares, steps) come and go
-        self._paths[key] = path
+        key = (request.script_root, endpoint, frozenset(values.items()))
+        path = self._paths.get(key)
+        if path is None:
+            path = self._build(endpoint, **values)
+            if len(self._paths) >= self.MAX_ENTRIES:
+                self._paths.clear()  # links with ids in them (shares, steps) come and go
+            self._paths[key] = path
         return path
+
+    def _keepable(self, endpoint: str, values: dict[str, Any]) -> bool:
+        if endpoint.startswith(".") or not has_request_context():  # emails: full URLs
+            return False
+        arguments = self._arguments.get(endpoint)
+        if arguments is None:
+            try:
+                rules = list(self._url_map.iter_rules(endpoint))
+            except KeyError:  # no such endpoint: Flask raises its BuildError
+                return False
+            arguments = frozenset().union(*(rule.arguments for rule in rules))
+            self._arguments[endpoint] = arguments
+        for name, value in values.items():
+            if name in ("_external", "_scheme"):
+                return False
+            if name not in arguments and name != "_anchor":
+                return False
+            if type(value) is not int and not (  # bool is not int here: True is not 1
+                    type(value) is str and len(value) <= self.LONGEST_VALUE):
+                return False
+        return True
 
 
 def error_link(error: tuple[str, str]) -> dict[str, str]:

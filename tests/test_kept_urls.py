@@ -45,3 +45,19 @@ def test_a_page_drawn_with_kept_links_has_the_same_links_twice(client):
     second = client.get("/").get_data(as_text=True)
     assert 'href="/static/css/app.css' in first
     assert first.count('href="') == second.count('href="') > 10
+
+
+def test_query_string_values_and_long_values_are_built_but_not_kept(app):
+    kept = app.jinja_env.globals["url_for"]
+    paths = kept.__self__._paths
+    sent = "/plan/?" + "x" * 5000
+    with app.test_request_context("/account/sign-in"):
+        for _ in range(2):
+            assert kept("accounts.sign_in", next=sent) == flask.url_for("accounts.sign_in",
+                                                                        next=sent)
+        long_slug = "s" * 200
+        assert kept("worksheets.start", slug=long_slug) == f"/modules/{long_slug}/"
+        assert kept("plans.shared_plan", share_id=True) == flask.url_for(
+            "plans.shared_plan", share_id=True)
+    assert not any("xxxx" in path or long_slug in path for path in paths.values())
+    assert len(paths) == 0

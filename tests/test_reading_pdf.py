@@ -140,7 +140,11 @@ def test_a_coachs_copy_of_a_live_share_is_printed_standard(app, client, trainee,
     live share downloads the standard print, and the trainee's own stays as they chose."""
     import datetime as dt
 
+    from sqlalchemy import select
+
     from careers_app.clock import uk_today
+    from careers_app.extensions import db
+    from careers_app.plans.models import PlanShare
     from careers_app.security import Role
 
     answer(app, trainee.id, SCAN1, "skills-audit", {"top-strengths": ANSWER})
@@ -155,7 +159,9 @@ def test_a_coachs_copy_of_a_live_share_is_printed_standard(app, client, trainee,
     assert any(name.startswith("OpenDyslexic") for name in font_names(own))
     coach = app.test_client()
     sign_in("coach@example.org", test_client=coach)
-    shared = coach.get("/shared-with-me/1/pdf")
+    with app.app_context():
+        share_id = db.session.execute(select(PlanShare.id)).scalar_one()
+    shared = coach.get(f"/shared-with-me/{share_id}/pdf")
     assert shared.status_code == 200 and shared.data.startswith(b"%PDF")
     assert not any("OpenDyslexic" in name for name in font_names(shared.data))
     assert any(name.startswith("LiberationSans") for name in font_names(shared.data))

@@ -244,7 +244,7 @@ def make_live_plan_pdf(user_id: int, registry: ModuleRegistry, appendix: bool = 
 
     The person's one cached PDF is the last one made: a coach's standard print of a
     plan whose owner reads with other settings replaces the owner's own, and the next
-    download by either makes theirs again."""
+    download by the owner renders theirs again (see README, "Plan PDF")."""
     user = db.session.get(User, user_id)
     if user is None:
         return None
