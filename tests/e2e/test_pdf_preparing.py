@@ -62,7 +62,8 @@ def real_queue(live_app, tmp_path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def trainee_with_a_long_plan(live_app, create_account):  # type: ignore[no-untyped-def]
-    """A trainee whose SCAN answers fill a long plan (about 15 pages: seconds to render)."""
+    """A trainee who answered all of SCAN at length: a two-page plan, and about 20 pages
+    with everything they wrote as an appendix (seconds to render)."""
     account = create_account(full_name=NAME)
     with live_app.app_context():
         user_id = db.session.execute(
@@ -84,11 +85,14 @@ def render_status(live_app, user_id: int) -> str | None:  # type: ignore[no-unty
         return found
 
 
-def assert_the_plan_pdf(path) -> None:  # type: ignore[no-untyped-def]
+def assert_the_plan_pdf(path, appendix: bool = False) -> None:  # type: ignore[no-untyped-def]
     content = path.read_bytes()
     assert content.startswith(b"%PDF"), content[:20]
-    text = " ".join(" ".join((p.extract_text() or "")
-                             for p in PdfReader(io.BytesIO(content)).pages).split())
+    pages = PdfReader(io.BytesIO(content)).pages
+    text = " ".join(" ".join((p.extract_text() or "") for p in pages).split())
+    assert ("Appendix: everything I wrote" in text) is appendix
+    if appendix:
+        assert len(pages) >= 10, len(pages)
     assert NAME in text
     assert "I keep coming back to the conversations I have with families" in text
 
@@ -99,9 +103,12 @@ def test_the_download_arrives_by_itself_after_the_preparing_page(
     sign_in(page, navigates, account)
     page.goto("/plan/")
     main = page.get_by_role("main")
+    # With everything written as an appendix (about 20 pages), the render lasts longer
+    # than the page's one-second poll, so the page is seen while the PDF is being made;
+    # the two-page plan alone can go from waiting to ready between two polls.
     with navigates(page):
-        main.get_by_role("link", name="Download your plan as a PDF").click()
-    expect(page).to_have_url("/plan/pdf/preparing")
+        main.get_by_role("link", name="Download your plan with everything you wrote").click()
+    expect(page).to_have_url("/plan/pdf/preparing?appendix=yes")
     expect(page.get_by_role("heading", level=1)).to_have_text("Preparing your PDF…")
     status = main.get_by_role("status")
     progress = main.get_by_role("progressbar", name="Progress")
@@ -118,7 +125,7 @@ def test_the_download_arrives_by_itself_after_the_preparing_page(
     assert download.suggested_filename.endswith(".pdf")
     path = tmp_path / "plan.pdf"
     download.save_as(path)
-    assert_the_plan_pdf(path)
+    assert_the_plan_pdf(path, appendix=True)
 
 
 def checked_without_javascript(page, checker, assert_accessible) -> None:  # type: ignore[no-untyped-def]
