@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from careers_app import pdf as pdf_module
 from careers_app.plans import service
-from tests.planning import SCAN1, SCAN4, action_row, answer, typical_plan
+from tests.planning import SCAN1, SCAN3, SCAN4, action_row, answer, typical_plan
 
 
 @pytest.fixture
@@ -195,3 +195,24 @@ def test_rendering_happens_outside_any_database_transaction(app, client, trainee
     typical_plan(app, trainee.id)
     assert client.get("/plan/pdf").status_code == 200
     assert seen == [False]
+
+
+def test_prose_in_columns_prints_a_block_per_row_and_scores_stay_a_table(app, client, trainee):
+    answer(app, trainee.id, SCAN3, "shortlist", {"shortlist": [
+        {"option": "General practice", "appeal": "Seeing families over years",
+         "still-to-find-out": "How the rota works"},
+        {"option": "Emergency medicine", "appeal": "", "still-to-find-out": "Night shifts"},
+    ]})
+    answer(app, trainee.id, SCAN3, "weigh-options", {"matrix": {
+        "options": ["General practice", "Emergency medicine"],
+        "criteria": [{"label": "Continuity", "weight": 5}, {"label": "Pace", "weight": 2}],
+        "scores": [[5, 2], [2, 5]]}})
+    text = pdf_text(client.get("/plan/pdf?appendix=yes").data)
+    # Each row of prose is a block, every cell after its column's name; an empty cell
+    # is left out rather than printed as a bare label.
+    assert ("Option: General practice What appeals to you about it: Seeing families over "
+            "years What you still need to find out: How the rota works") in text
+    assert ("Option: Emergency medicine What you still need to find out: Night shifts"
+            in text)
+    # Short columns (scores, ranks) stay a table: the column names, then each row.
+    assert "Option Weighted score Rank General practice 29 1 Emergency medicine 20 2" in text
