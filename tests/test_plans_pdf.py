@@ -197,7 +197,7 @@ def test_rendering_happens_outside_any_database_transaction(app, client, trainee
     assert seen == [False]
 
 
-def test_prose_in_columns_prints_a_block_per_row_and_scores_stay_a_table(app, client, trainee):
+def test_prose_in_columns_prints_a_block_per_row_in_the_appendix_and_scores_stay_a_table(app, client, trainee):
     answer(app, trainee.id, SCAN3, "shortlist", {"shortlist": [
         {"option": "General practice", "appeal": "Seeing families over years",
          "still-to-find-out": "How the rota works"},
@@ -207,9 +207,15 @@ def test_prose_in_columns_prints_a_block_per_row_and_scores_stay_a_table(app, cl
         "options": ["General practice", "Emergency medicine"],
         "criteria": [{"label": "Continuity", "weight": 5}, {"label": "Pace", "weight": 2}],
         "scores": [[5, 2], [2, 5]]}})
-    text = pdf_text(client.get("/plan/pdf?appendix=yes").data)
-    # Each row of prose is a block, every cell after its column's name; an empty cell
-    # is left out rather than printed as a bare label.
+    plan, appendix = pdf_text(client.get("/plan/pdf?appendix=yes").data).split(
+        "Appendix: everything I wrote")
+    # The plan keeps the shortlist a table (the column names, then each row): it takes
+    # less height on a plan meant to be short.
+    assert ("Option What appeals to you about it What you still need to find out General "
+            "practice Seeing families over years How the rota works") in plan
+    # In the appendix each row of prose is a block, every cell after its column's name;
+    # an empty cell is left out rather than printed as a bare label.
+    text = appendix
     assert ("Option: General practice What appeals to you about it: Seeing families over "
             "years What you still need to find out: How the rota works") in text
     assert ("Option: Emergency medicine What you still need to find out: Night shifts"
