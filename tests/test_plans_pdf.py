@@ -197,7 +197,8 @@ def test_rendering_happens_outside_any_database_transaction(app, client, trainee
     assert seen == [False]
 
 
-def test_prose_in_columns_prints_a_block_per_row_in_the_appendix_and_scores_stay_a_table(app, client, trainee):
+def test_prose_in_columns_prints_a_block_per_row_in_the_appendix_and_scores_stay_a_table(
+        app, client, trainee):
     answer(app, trainee.id, SCAN3, "shortlist", {"shortlist": [
         {"option": "General practice", "appeal": "Seeing families over years",
          "still-to-find-out": "How the rota works"},
