@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))  # careers_app and tests, whatever the working fol
 os.environ["APP_ENV"] = "test"  # as tests/conftest.py does, before careers_app loads
 
 from flask import Flask  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import delete, func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from careers_app import create_app  # noqa: E402
@@ -44,7 +44,7 @@ from careers_app.extensions import db  # noqa: E402
 from careers_app.personal_data import service as exports  # noqa: E402
 from careers_app.personal_data.models import DataExport  # noqa: E402
 from careers_app.plans import rendering, sharing  # noqa: E402
-from careers_app.plans.models import ActionPlan, ShareMode  # noqa: E402
+from careers_app.plans.models import PdfRender, ShareMode  # noqa: E402
 from careers_app.security import Role  # noqa: E402
 from careers_app.worksheets.models import StepRevision  # noqa: E402
 from careers_app.worksheets.service import find_answer, save_step  # noqa: E402
@@ -128,7 +128,7 @@ def measure(app: Flask, runs: int, database: str) -> None:
         revisions = db.session.execute(select(func.count()).select_from(StepRevision)).scalar()
         for run in range(runs):
             if run == 0:  # the first run makes the plan's PDF afresh; later ones find it
-                db.session.execute(ActionPlan.__table__.update().values(pdf=None, pdf_hash=None))
+                db.session.execute(delete(PdfRender).where(PdfRender.snapshot_id.is_(None)))
                 db.session.commit()
             export, _new = exports.request_export(person)
             begin = time.monotonic()

@@ -47,11 +47,11 @@ sys.path.insert(0, str(ROOT))
 os.environ["APP_ENV"] = "test"  # the seeding app in this process; the stack is production
 
 from pypdf import PdfReader  # noqa: E402
-from sqlalchemy import delete, update  # noqa: E402
+from sqlalchemy import delete  # noqa: E402
 
 from careers_app import create_app  # noqa: E402
 from careers_app.extensions import db  # noqa: E402
-from careers_app.plans.models import ActionPlan, PdfRender  # noqa: E402
+from careers_app.plans.models import PdfRender  # noqa: E402
 from careers_app.worksheets import service as worksheets  # noqa: E402
 from deploy.prod_like import HOST_NAME, ProdLikeStack  # noqa: E402
 from tests.e2e.long_answers import long_answers  # noqa: E402
@@ -173,7 +173,6 @@ def empty_pdf_cache(stack: ProdLikeStack) -> None:
                       "SECRET_KEY": stack.secret_key, "QUEUE_IMMEDIATE": False,
                       "QUEUE_URL": stack.redis_url})
     with app.app_context():
-        db.session.execute(update(ActionPlan).values(pdf=None, pdf_hash=None))
         db.session.execute(delete(PdfRender).where(PdfRender.snapshot_id.is_(None)))
         db.session.commit()
         db.session.remove()

@@ -306,8 +306,7 @@ def seed_people(app: Flask, password_hash: str) -> People:
 
 def plan_row(user_id: int, now: dt.datetime) -> dict[str, Any]:
     return {"user_id": user_id, "summary": "General practice in north-east London, with "
-            "emergency medicine as my back-up.", "updated_at": now, "pdf_hash": None,
-            "pdf": None}
+            "emergency medicine as my back-up.", "updated_at": now}
 
 
 def plan_action_rows(user_id: int, now: dt.datetime) -> Iterator[dict[str, Any]]:

@@ -15,13 +15,13 @@ import time
 import pytest
 from huey.constants import EmptyData
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from careers_app.clock import uk_today
 from careers_app.extensions import db
 from careers_app.jobs import huey
 from careers_app.pdf_child import RenderFailed, render_isolated
-from careers_app.plans import service
+from careers_app.plans import rendering, service
 from careers_app.plans.models import PdfRender, PlanShare
 from careers_app.security import Role
 from tests.coaching_steps import APPLICATION, only_application
@@ -160,6 +160,43 @@ def test_a_second_download_while_one_is_queued_starts_no_second_render(app, clie
     assert len(waiting(app, "render_plan_job")) == 1
     run_jobs(app)
     assert renders == [1]
+
+
+def test_the_plan_and_the_plan_with_everything_are_each_kept_once_made(app, client, trainee,
+                                                                       renders):
+    """Each kind of PDF of the live plan has its own place in the cache: asking for one,
+    then the other, then the first again renders each once."""
+    typical_plan(app, trainee.id)
+    for kind in ("", "?appendix=yes"):
+        assert client.get(f"/plan/pdf{kind}").status_code == 303
+        run_jobs(app)
+    assert renders == [1, 1]
+    plan, everything = (client.get(f"/plan/pdf{kind}") for kind in ("", "?appendix=yes"))
+    for _ in range(2):
+        again = client.get("/plan/pdf")
+        assert again.status_code == 200 and again.data == plan.data
+        again = client.get("/plan/pdf?appendix=yes")
+        assert again.status_code == 200 and again.data == everything.data
+    assert "Appendix: everything I wrote" in pdf_text(everything.data)
+    assert "Appendix: everything I wrote" not in pdf_text(plan.data)
+    assert renders == [1, 1]
+    assert [row.status for row in render_rows(app)] == ["ready", "ready"]
+
+
+def test_a_changed_plan_renders_again_and_keeps_only_the_newest_pdfs(app, client, trainee,
+                                                                     renders):
+    typical_plan(app, trainee.id)
+    for number in range(6):
+        client.post("/plan/summary", data={"summary": f"Version {number} of my aim"})
+        for kind in ("", "?appendix=yes"):
+            assert client.get(f"/plan/pdf{kind}").status_code == 303
+            run_jobs(app)
+        assert f"Version {number} of my aim" in pdf_text(client.get("/plan/pdf").data)
+    assert len(renders) == 12
+    with app.app_context():
+        kept = db.session.execute(select(func.count()).select_from(PdfRender)
+                                  .where(PdfRender.pdf.is_not(None))).scalar_one()
+    assert kept == rendering.LIVE_PDFS_KEPT
 
 
 # -- pre-rendering on change, debounced --------------------------------------------------

@@ -135,7 +135,7 @@ def test_the_data_export_prints_the_plan_in_the_persons_preferences(app, client,
 
 
 def test_a_coachs_copy_of_a_live_share_is_printed_standard(app, client, trainee, make_user,
-                                                            sign_in):
+                                                            sign_in, monkeypatch):
     """The typeface and page colour a trainee reads with are theirs: a coach reading a
     live share downloads the standard print, and the trainee's own stays as they chose."""
     import datetime as dt
@@ -167,5 +167,14 @@ def test_a_coachs_copy_of_a_live_share_is_printed_standard(app, client, trainee,
     assert any(name.startswith("LiberationSans") for name in font_names(shared.data))
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(shared.data)).pages)
     assert ANSWER in " ".join(text.split())
-    # The trainee's next download is theirs again.
-    assert any(name.startswith("OpenDyslexic") for name in font_names(plan_pdf(client)))
+    # The trainee's next download is theirs again, and both prints are kept: taking turns,
+    # neither is rendered again.
+    from careers_app.plans import service
+
+    renders: list[int] = []
+    original = service.render_pdf
+    monkeypatch.setattr(service, "render_pdf", lambda html: renders.append(1) or original(html))
+    for _ in range(2):
+        assert plan_pdf(client) == own
+        assert coach.get(f"/shared-with-me/{share_id}/pdf").data == shared.data
+    assert renders == []

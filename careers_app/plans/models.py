@@ -39,15 +39,13 @@ class ShareMode(enum.StrEnum):
 
 
 class ActionPlan(db.Model):
-    """What belongs to the plan itself rather than to a worksheet, plus the PDF cache."""
+    """What belongs to the plan itself rather than to a worksheet. (Its PDFs are kept on
+    their renders: ``PdfRender.pdf``.)"""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
     summary: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # The last PDF rendered and the hash of the content it was rendered from.
-    pdf_hash: Mapped[str | None] = mapped_column(String(64))
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class PlanAction(db.Model):
@@ -107,6 +105,9 @@ class PdfRender(db.Model):
 
     ``key`` says which ("plan:<user id>:<hash>" or "snapshot:<id>"), so asking twice for
     the same PDF finds the one row. Only the kind of a failure is kept, never the text.
+    A live plan's PDF, once made, is kept here: the hash covers whether "Everything I
+    wrote" is in it and how it is printed, so each kind has a row of its own. (A
+    snapshot's PDF is kept on the snapshot.)
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,6 +123,7 @@ class PdfRender(db.Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class PlanShare(db.Model):

@@ -1,11 +1,11 @@
 """Plan PDFs made by a job, never inside a request.
 
-A download finds the PDF ready (the live plan's cache, ``ActionPlan.pdf`` under the
-hash of its content; a snapshot's own ``pdf``) and gets it at once, or asks for a
-render and is sent to a page that follows it. Each render has a row (``PdfRender``):
-queued, rendering, ready or failed, with the kind of failure only. The job renders in
-a child process with a time and a memory limit (careers_app/pdf_child.py), so a plan
-too long to render costs the worker one child and no more.
+A download finds the PDF ready (a live plan's on the render that made it from content
+with the same hash, ``PdfRender.pdf``; a snapshot's own ``pdf``) and gets it at once, or
+asks for a render and is sent to a page that follows it. Each render has a row
+(``PdfRender``): queued, rendering, ready or failed, with the kind of failure only. The
+job renders in a child process with a time and a memory limit (careers_app/pdf_child.py),
+so a plan too long to render costs the worker one child and no more.
 
 A changed plan is rendered ahead of any download, a little after the last change
 (``render_soon``), so a burst of autosaves gives one render and the download is usually
@@ -31,7 +31,7 @@ from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.pdf_child import RenderFailed
 from careers_app.plans import service
-from careers_app.plans.models import ActionPlan, PdfRender, PlanSnapshot
+from careers_app.plans.models import PdfRender, PlanSnapshot
 from careers_app.plans.models import RenderStatus as S
 from careers_app.reading.preferences import DEFAULT as DEFAULT_PREFERENCES
 from careers_app.reading.preferences import ReadingPreferences
@@ -51,6 +51,11 @@ STALE_QUEUED = dt.timedelta(minutes=10)
 FAILED_RETRY_AFTER = dt.timedelta(hours=1)
 # A render claimed this long after its deadline has lost its worker.
 LEASE_MARGIN = dt.timedelta(seconds=30)
+# The live plan's PDFs kept per person, newest first: one of each kind a person and their
+# coach ask for (the plan, the plan with "Everything I wrote", and each as the standard
+# print a coach reads when the owner reads with other settings). Older ones are of a
+# plan since changed.
+LIVE_PDFS_KEPT = 4
 
 
 def plan_key(user_id: int, digest: str) -> str:
@@ -131,7 +136,7 @@ def _enqueue(render: PdfRender, job: Any, *arguments: object) -> None:
 
 def cached_plan_pdf(user_id: int, digest: str) -> bytes | None:
     return db.session.execute(
-        select(ActionPlan.pdf).where(ActionPlan.user_id == user_id, ActionPlan.pdf_hash == digest)
+        select(PdfRender.pdf).where(PdfRender.key == plan_key(user_id, digest))
     ).scalar_one_or_none()
 
 
@@ -231,9 +236,19 @@ def _failed(render_id: int, kind: str) -> float | None:
     return float(config["PDF_RETRY_DELAY"]) if again else None
 
 
-def _ready(render_id: int) -> None:
+def _ready(render_id: int, **values: object) -> None:
     db.session.execute(update(PdfRender).where(PdfRender.id == render_id)
-                       .values(status=S.READY, failure="", finished_at=utcnow())
+                       .values(status=S.READY, failure="", finished_at=utcnow(), **values)
+                       .execution_options(synchronize_session=False))
+
+
+def _keep_newest_live_pdfs(user_id: int) -> None:
+    live = (PdfRender.user_id == user_id, PdfRender.snapshot_id.is_(None),
+            PdfRender.status == S.READY)
+    newest = (select(PdfRender.id).where(*live)
+              .order_by(PdfRender.finished_at.desc(), PdfRender.id.desc())
+              .limit(LIVE_PDFS_KEPT))
+    db.session.execute(delete(PdfRender).where(*live, PdfRender.id.not_in(newest))
                        .execution_options(synchronize_session=False))
 
 
@@ -241,23 +256,22 @@ def make_live_plan_pdf(user_id: int, registry: ModuleRegistry, appendix: bool = 
                        standard_print: bool = False) -> float | None:
     """Render the person's live plan unless its current content is already cached.
     Returns the seconds before another attempt, or None when there is nothing to do.
-
-    The person's one cached PDF is the last one made: a coach's standard print of a
-    plan whose owner reads with other settings replaces the owner's own, and the next
-    download by the owner renders theirs again (see README, "Plan PDF")."""
+    The PDF is kept on its render, beside the newest few of other kinds (``LIVE_PDFS_KEPT``)."""
     user = db.session.get(User, user_id)
     if user is None:
         return None
     plan = service.assemble(user, registry, appendix=appendix, standard_print=standard_print)
     digest = plan.hash
-    stored = service.find_plan(user_id)
-    if stored is not None and stored.pdf_hash == digest:
-        existing = find_render(plan_key(user_id, digest))
+    key = plan_key(user_id, digest)
+    if cached_plan_pdf(user_id, digest) is not None:
+        existing = find_render(key)
         if existing is not None and existing.status != S.READY:
-            _ready(existing.id)
+            _ready(existing.id)  # asked for again while this job was storing it
         db.session.commit()
         return None
-    render = _row(plan_key(user_id, digest), user_id, digest=digest)
+    render = _row(key, user_id, digest=digest)
+    if render.status == S.READY:
+        _requeue(render)  # made before its PDF was kept on the row (migration 9c4e2a7d1b35)
     db.session.commit()
     if not _claim(render.id, utcnow()):
         return None  # another worker has it, or it is ready or failed
@@ -265,13 +279,8 @@ def make_live_plan_pdf(user_id: int, registry: ModuleRegistry, appendix: bool = 
         pdf = _render(render.id, plan.document, plan.reading)
     except RenderFailed as failure:
         return _failed(render.id, failure.kind)
-    stored = service.plan_for_update(user_id)
-    stored.pdf_hash, stored.pdf = digest, pdf
-    _ready(render.id)
-    # Earlier renders of this plan that were made are of no further use.
-    db.session.execute(delete(PdfRender).where(
-        PdfRender.user_id == user_id, PdfRender.snapshot_id.is_(None),
-        PdfRender.id != render.id, PdfRender.status == S.READY))
+    _ready(render.id, pdf=pdf)
+    _keep_newest_live_pdfs(user_id)
     db.session.commit()
     return None
 
