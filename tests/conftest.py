@@ -8,11 +8,12 @@ import os
 import re
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import create_engine, delete, text
 
 os.environ["APP_ENV"] = "test"
 
@@ -195,3 +196,30 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+@contextlib.contextmanager
+def app_on_an_empty_database(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app, in its context, on a database with no tables, of the kind the suite runs on,
+    for a test that migrates it: a SQLite file of its own, or a PostgreSQL schema of its
+    own (dropped afterwards) so the suite's tables stay untouched."""
+    if database_url.startswith("sqlite"):
+        app = build_app(f"sqlite:///{tmp_path / 'migrated.sqlite3'}")
+        with logging_preserved(), app.app_context():
+            yield app
+        return
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
+        connection.execute(text("CREATE SCHEMA migration_check"))
+    try:
+        app = build_app(database_url, SQLALCHEMY_ENGINE_OPTIONS={
+            "connect_args": {"options": "-csearch_path=migration_check"}})
+        with logging_preserved(), app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA migration_check CASCADE"))
+        engine.dispose()

@@ -456,3 +456,39 @@ def test_the_waiting_page_and_status_show_only_ones_own_render(app, people, monk
     people["bo"].get("/plan/pdf")
     assert people["bo"].get("/plan/pdf/status").get_json()["status"] == "queued"
     assert people["alex"].get("/plan/pdf/status").get_json()["status"] == "failed"
+
+
+def test_the_migration_moves_each_kept_pdf_to_its_render(tmp_path, database_url):
+    """Migration 9c4e2a7d1b35: the PDF a plan kept moves to the render of the same
+    content, and a render of other content keeps none."""
+    from flask_migrate import upgrade
+    from sqlalchemy import column, insert, table
+
+    from careers_app.accounts.models import User
+    from careers_app.db import UTCDateTime, utcnow
+    from tests.conftest import app_on_an_empty_database
+
+    kept, older = "a" * 64, "b" * 64
+    with app_on_an_empty_database(database_url, tmp_path):
+        upgrade(revision="5a7c1e3f9b20")
+        db.session.execute(insert(User.__table__).values(
+            id=7, email="alex@example.org", full_name="Alex Trainee", password_hash="x",
+            professional_group="doctor_dentist", region="london", training_stage="core",
+            session_token="t", created_at=utcnow(), password_changed_at=utcnow(),
+            last_signed_in_at=utcnow()))
+        db.session.execute(insert(table(
+            "action_plan", column("user_id"), column("summary"),
+            column("updated_at", UTCDateTime()), column("pdf_hash"), column("pdf"),
+        )).values(user_id=7, summary="", updated_at=utcnow(), pdf_hash=kept,
+                  pdf=b"%PDF-kept"))
+        renders = table("pdf_render", column("key"), column("user_id"), column("status"),
+                        column("failure"), column("attempts"),
+                        column("requested_at", UTCDateTime()))
+        for digest in (kept, older):
+            db.session.execute(insert(renders).values(
+                key=f"plan:7:{digest}", user_id=7, status="ready", failure="", attempts=1,
+                requested_at=utcnow()))
+        db.session.commit()
+        upgrade()
+        assert rendering.cached_plan_pdf(7, kept) == b"%PDF-kept"
+        assert rendering.cached_plan_pdf(7, older) is None

@@ -6,11 +6,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from careers_app.config import ConfigurationError
 from careers_app.extensions import db
-from tests.conftest import build_app, logging_preserved
+from tests.conftest import app_on_an_empty_database, build_app
 
 STRONG_SECRET = "Zq3v8LmP0xR7tY2wK9nB4cD6fG1hJ5sA"
 
@@ -128,28 +128,9 @@ def test_design_system_assets_are_served(client):
 
 
 def test_migrations_produce_the_same_schema_as_the_models(tmp_path, database_url):
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
-        app = build_app(url)
-        with logging_preserved(), app.app_context():
-            upgrade()
-            _assert_no_schema_difference()
-        return
-    # On PostgreSQL: migrate into a schema of its own so the test tables stay untouched.
-    engine = create_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
-        connection.execute(text("CREATE SCHEMA migration_check"))
-    try:
-        app = build_app(database_url, SQLALCHEMY_ENGINE_OPTIONS={
-            "connect_args": {"options": "-csearch_path=migration_check"}})
-        with logging_preserved(), app.app_context():
-            upgrade()
-            _assert_no_schema_difference()
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA migration_check CASCADE"))
-        engine.dispose()
+    with app_on_an_empty_database(database_url, tmp_path):
+        upgrade()
+        _assert_no_schema_difference()
 
 
 def _assert_no_schema_difference() -> None:
