@@ -167,10 +167,9 @@ def time_render(label: str, document: dict[str, Any], runs: int) -> Rendered:
     (as the job does, before it hands the HTML over), then turned into a PDF ``runs``
     times after one warm-up."""
     html = render_template("pdf/plan.html", doc=document, reading=None)
-    pdf, _refused = render_pdf(html)  # warm-up: fonts, stylesheets
+    first = render_pdf(html)  # warm-up: fonts, stylesheets
     wall, cpu = time_runs(runs, lambda: render_pdf(html))
-    return Rendered(label, wall, cpu, len(PdfReader(io.BytesIO(pdf)).pages), len(pdf) / 1024,
-                    html)
+    return Rendered(label, wall, cpu, first.pages, len(first.pdf) / 1024, html)
 
 
 def row(rendered: Rendered, target: float | None) -> str:

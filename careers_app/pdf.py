@@ -15,7 +15,9 @@ import gc
 import hashlib
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
@@ -106,8 +108,17 @@ def _font_configuration() -> FontConfiguration:
     return _fonts.configuration
 
 
-def render_pdf(html: str) -> tuple[bytes, int]:
-    """PDF/UA bytes for ``html``, and how many resources the document asked for in vain.
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A PDF, its number of pages, and how many resources the document asked for in vain."""
+
+    pdf: bytes
+    pages: int
+    refused: int
+
+
+def render_pdf(html: str) -> RenderedPdf:
+    """PDF/UA bytes for ``html``, with its pages and refused resources counted.
 
     Call this outside any database transaction: rendering takes a noticeable fraction of
     a second, and a write lock held that long would stall other people's saves.
@@ -127,15 +138,17 @@ def render_pdf(html: str) -> tuple[bytes, int]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False,
-                                 font_config=_font_configuration())
+        # Laid out, then written: as HTML.write_pdf does, with the pages counted between.
+        options: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_identifier": False}
+        document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(
+            font_config=_font_configuration(), **options)
+        pdf = document.write_pdf(**options)
     finally:
         if collecting:
             gc.enable()
     if fetcher.refused:
         log.warning("pdf: refused %d resource request(s)", fetcher.refused)
-    return pdf, fetcher.refused
+    return RenderedPdf(pdf, len(document.pages), fetcher.refused)
 
 
 def stylesheet_url(name: str) -> str:

@@ -6,8 +6,8 @@ every job behind it would wait. Here each render is a child forked from a forkse
 that has already imported WeasyPrint (so a child starts in milliseconds, not the second
 an import takes). The child sets its own address-space limit, receives the HTML and
 nothing else (the forkserver is a fresh interpreter: no database connection, and the
-child drops the environment's settings), and sends back the PDF's bytes. The parent
-kills it at the deadline.
+child drops the environment's settings), and sends back the PDF's bytes and its page
+count. The parent kills it at the deadline.
 
 A failure is reported by its kind only: ``timeout``, ``memory`` or ``crashed``. The
 child's own error text is never passed on, since it could quote the document.
@@ -21,6 +21,10 @@ import resource
 import signal
 import time
 from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from careers_app.pdf import RenderedPdf
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["careers_app.pdf", "careers_app.pdf_child"])
@@ -62,20 +66,20 @@ def _child(conn: Connection, memory_bytes: int) -> None:
         html = conn.recv()
         from careers_app.pdf import render_pdf
 
-        pdf, refused = render_pdf(html)
+        rendered = render_pdf(html)
     except MemoryError:
-        conn.send(("failed", "memory", 0))
+        conn.send(("failed", "memory"))
         return
     except Exception:  # noqa: BLE001 (the kind is all that may leave the child)
-        conn.send(("failed", "crashed", 0))
+        conn.send(("failed", "crashed"))
         return
-    conn.send(("ready", pdf, refused))
+    conn.send(("ready", rendered))
 
 
-def render_isolated(html: str, seconds: float, memory_mb: int) -> tuple[bytes, int]:
-    """PDF bytes for ``html`` and the count of refused resources, rendered in a child
-    that is killed after ``seconds`` and may use at most ``memory_mb`` of address space.
-    Raises RenderFailed with the kind of failure."""
+def render_isolated(html: str, seconds: float, memory_mb: int) -> RenderedPdf:
+    """The PDF for ``html`` with its pages and refused resources counted, rendered in a
+    child that is killed after ``seconds`` and may use at most ``memory_mb`` of address
+    space. Raises RenderFailed with the kind of failure."""
     receiving, sending = _CONTEXT.Pipe(duplex=True)
     process = _CONTEXT.Process(target=_child, args=(sending, memory_mb * 1024 * 1024),
                                daemon=True, name="pdf-render")
@@ -86,7 +90,7 @@ def render_isolated(html: str, seconds: float, memory_mb: int) -> tuple[bytes, i
         receiving.send(html)
         if not receiving.poll(max(deadline - time.monotonic(), 0)):
             raise RenderFailed("timeout")
-        outcome, body, refused = receiving.recv()
+        outcome, body = receiving.recv()
     except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
         # The child died without answering: the kernel refused it memory (the limit
         # makes C code abort rather than raise), or it crashed.
@@ -98,7 +102,7 @@ def render_isolated(html: str, seconds: float, memory_mb: int) -> tuple[bytes, i
         receiving.close()
     if outcome != "ready":
         raise RenderFailed(str(body))
-    return body, int(refused)
+    return body
 
 
 def _killed_by_limit(process: multiprocessing.process.BaseProcess) -> bool:

@@ -183,6 +183,29 @@ def test_the_plan_and_the_plan_with_everything_are_each_kept_once_made(app, clie
     assert [row.status for row in render_rows(app)] == ["ready", "ready"]
 
 
+def test_the_plan_page_gives_the_pdfs_pages_once_made_for_the_plan_as_it_is(
+        app, client, trainee):
+    typical_plan(app, trainee.id)
+    link = re.compile(r"Download your plan as a PDF</a>( \((\d+) pages?\))?")
+
+    def pages_said() -> str | None:
+        found = link.search(client.get("/plan/").get_data(as_text=True))
+        assert found is not None
+        return found.group(2)
+
+    assert pages_said() is None  # not made yet: no guess
+    client.get("/plan/pdf")
+    run_jobs(app)
+    pdf = client.get("/plan/pdf").data
+    assert pages_said() == str(len(PdfReader(io.BytesIO(pdf)).pages))
+    client.post("/plan/summary", data={"summary": "A much longer aim. " * 100})
+    assert pages_said() is None  # the plan has changed since
+    client.get("/plan/pdf")
+    run_jobs(app)
+    longer = client.get("/plan/pdf").data
+    assert pages_said() == str(len(PdfReader(io.BytesIO(longer)).pages))
+
+
 def test_a_changed_plan_renders_again_and_keeps_only_the_newest_pdfs(app, client, trainee,
                                                                      renders):
     typical_plan(app, trainee.id)
@@ -348,8 +371,10 @@ def test_the_child_process_is_killed_at_its_deadline_and_limited_in_memory():
     with pytest.raises(RenderFailed) as starved:
         render_isolated(long_html, 20, 120)
     assert starved.value.kind == "memory"
-    pdf, refused = render_isolated("<html><body><p>Fine</p></body></html>", 20, 1024)
-    assert pdf.startswith(b"%PDF") and refused == 0
+    fine = render_isolated("<html><body><p>Fine</p><p style='break-before: page'>Two</p>"
+                           "</body></html>", 20, 1024)
+    assert fine.pdf.startswith(b"%PDF") and fine.refused == 0
+    assert fine.pages == len(PdfReader(io.BytesIO(fine.pdf)).pages) == 2
 
 
 # -- the per-person limit ----------------------------------------------------------------

@@ -168,11 +168,11 @@ def test_the_fetcher_refuses_everything_even_in_raw_markup(canary):
     body = "".join(hostile_markup(canary.port))
     html = (f"<html><head><title>t</title><style>@import url(http://127.0.0.1:{canary.port}/i);"
             f"</style></head><body><p>Raw</p>{body}</body></html>")
-    data, refused = pdf_module.render_pdf(html)
-    assert data.startswith(b"%PDF")
+    rendered = pdf_module.render_pdf(html)
+    assert rendered.pdf.startswith(b"%PDF")
     assert canary.hits == []
-    assert refused >= 10
-    assert_nothing_embedded(data)
+    assert rendered.refused >= 10
+    assert_nothing_embedded(rendered.pdf)
 
 
 def test_the_fetcher_serves_only_bundled_stylesheets_by_exact_name():

@@ -102,6 +102,6 @@ def test_an_answer_no_database_could_store_is_refused_and_the_pdf_still_renders(
 @pytest.mark.parametrize("bad", ["a\x00b", "a\ud800b", "\udfff"])
 def test_the_renderer_turns_unstorable_characters_into_a_pdf_not_an_error(bad):
     """The last wall, for text that reached a print template some other way."""
-    data, refused = pdf_module.render_pdf(
+    rendered = pdf_module.render_pdf(
         f"<html lang='en'><head><title>t</title></head><body><p>{bad}</p></body></html>")
-    assert data.startswith(b"%PDF") and refused == 0
+    assert rendered.pdf.startswith(b"%PDF") and rendered.refused == 0

@@ -54,7 +54,7 @@ def plan_pdf(user: User, registry: ModuleRegistry) -> PlanPdf:
     db.session.commit()  # no transaction held open while the child renders
     try:
         # As the cached copy would be: in the person's own reading preferences.
-        return PlanPdf(plans.render_plan_pdf(plan.document, plan.reading))
+        return PlanPdf(plans.render_plan_pdf(plan.document, plan.reading).pdf)
     except RenderFailed as failure:
         return PlanPdf(None, "too_long" if failure.kind in ("timeout", "memory") else "failed")
 

@@ -50,7 +50,7 @@ class ActionForm(BaseForm):
 
 
 APPENDIX_CHOICES = {
-    "no": "Just my plan (about 2 pages)",
+    "no": "Just my plan",
     "yes": "My plan, with everything I wrote in the modules as an appendix",
 }
 

@@ -124,6 +124,7 @@ class PdfRender(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pages: Mapped[int | None] = mapped_column(Integer)
 
 
 class PlanShare(db.Model):

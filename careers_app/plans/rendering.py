@@ -29,6 +29,7 @@ from careers_app.accounts.models import User
 from careers_app.content.loader import ModuleRegistry
 from careers_app.db import utcnow
 from careers_app.extensions import db
+from careers_app.pdf import RenderedPdf
 from careers_app.pdf_child import RenderFailed
 from careers_app.plans import service
 from careers_app.plans.models import PdfRender, PlanSnapshot
@@ -137,6 +138,14 @@ def _enqueue(render: PdfRender, job: Any, *arguments: object) -> None:
 def cached_plan_pdf(user_id: int, digest: str) -> bytes | None:
     return db.session.execute(
         select(PdfRender.pdf).where(PdfRender.key == plan_key(user_id, digest))
+    ).scalar_one_or_none()
+
+
+def kept_plan_pages(user_id: int, digest: str) -> int | None:
+    """How many pages the PDF of this content has, once made and while it is kept."""
+    return db.session.execute(
+        select(PdfRender.pages).where(PdfRender.key == plan_key(user_id, digest),
+                                      PdfRender.pdf.is_not(None))
     ).scalar_one_or_none()
 
 
@@ -276,10 +285,10 @@ def make_live_plan_pdf(user_id: int, registry: ModuleRegistry, appendix: bool = 
     if not _claim(render.id, utcnow()):
         return None  # another worker has it, or it is ready or failed
     try:
-        pdf = _render(render.id, plan.document, plan.reading)
+        rendered = _render(render.id, plan.document, plan.reading)
     except RenderFailed as failure:
         return _failed(render.id, failure.kind)
-    _ready(render.id, pdf=pdf)
+    _ready(render.id, pdf=rendered.pdf, pages=rendered.pages)
     _keep_newest_live_pdfs(user_id)
     db.session.commit()
     return None
@@ -296,7 +305,7 @@ def make_snapshot_pdf(snapshot_id: int) -> float | None:
     if not _claim(render.id, utcnow()):
         return None
     try:
-        pdf = _render(render.id, content)
+        pdf = _render(render.id, content).pdf
     except RenderFailed as failure:
         return _failed(render.id, failure.kind)
     db.session.execute(update(PlanSnapshot).where(PlanSnapshot.id == snapshot_id)
@@ -308,15 +317,15 @@ def make_snapshot_pdf(snapshot_id: int) -> float | None:
 
 
 def _render(render_id: int, document: dict[str, Any],
-            reading: ReadingPreferences = DEFAULT_PREFERENCES) -> bytes:
+            reading: ReadingPreferences = DEFAULT_PREFERENCES) -> RenderedPdf:
     """The PDF, with no transaction open while the child works (no lock is held).
     Snapshots are printed with the standard settings: they are the record a coach reads."""
     db.session.commit()
     started = time.monotonic()
-    pdf = service.render_plan_pdf(document, reading)
-    log.info("pdf rendered: render id %s, %.2f s, %d bytes", render_id,
-             time.monotonic() - started, len(pdf))
-    return pdf
+    rendered = service.render_plan_pdf(document, reading)
+    log.info("pdf rendered: render id %s, %.2f s, %d pages, %d bytes", render_id,
+             time.monotonic() - started, rendered.pages, len(rendered.pdf))
+    return rendered
 
 
 # -- coordinators ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ from careers_app.content.loader import ModuleRegistry
 from careers_app.content.schema import Module, Step
 from careers_app.db import utcnow
 from careers_app.extensions import db
-from careers_app.pdf import PRINT_TEMPLATES_DIGEST
+from careers_app.pdf import PRINT_TEMPLATES_DIGEST, RenderedPdf
 from careers_app.pdf_child import render_isolated
 from careers_app.plans.document import (
     Owner,
@@ -294,17 +294,16 @@ def due_actions(user: User, registry: ModuleRegistry, today: dt.date) -> list[Du
 
 # -- the PDF ------------------------------------------------------------------------
 
-def render_pdf(html: str) -> tuple[bytes, int]:
-    """PDF bytes for ``html``, made in a child process with the configured time and
-    memory limits (raises careers_app.pdf_child.RenderFailed). Call it from a job."""
+def render_pdf(html: str) -> RenderedPdf:
+    """The PDF for ``html``, made in a child process with the configured time and memory
+    limits (raises careers_app.pdf_child.RenderFailed). Call it from a job."""
     config = current_app.config
     return render_isolated(html, float(config["PDF_RENDER_SECONDS"]),
                            int(config["PDF_RENDER_MEMORY_MB"]))
 
 
 def render_plan_pdf(document: dict[str, Any],
-                    reading: ReadingPreferences = DEFAULT_PREFERENCES) -> bytes:
+                    reading: ReadingPreferences = DEFAULT_PREFERENCES) -> RenderedPdf:
     """The plan PDF set as ``reading`` asks (typeface, size, spacing, page colour)."""
-    pdf, _refused = render_pdf(render_template("pdf/plan.html", doc=document,
-                                               reading=reading.for_print()))
-    return pdf
+    return render_pdf(render_template("pdf/plan.html", doc=document,
+                                      reading=reading.for_print()))

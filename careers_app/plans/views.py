@@ -46,7 +46,7 @@ def index() -> str:
         "plans/index.html", doc=plan.document, untracked=len(plan.untracked),
         comments=comments, comment_sections=COMMENT_SECTIONS, blank=is_blank(plan.document),
         shares=[share for share in shares if share.is_active(uk_today())],
-        form=BaseForm(),
+        form=BaseForm(), pdf_pages=rendering.kept_plan_pages(current_user.id, plan.hash),
     )
 
 
