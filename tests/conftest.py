@@ -216,9 +216,11 @@ def app_on_an_empty_database(database_url: str, tmp_path: Path) -> Iterator[Flas
         app = build_app(database_url, SQLALCHEMY_ENGINE_OPTIONS={
             "connect_args": {"options": "-csearch_path=migration_check"}})
         with logging_preserved(), app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()
     finally:
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA migration_check CASCADE"))

@@ -206,6 +206,43 @@ def test_the_plan_page_gives_the_pdfs_pages_once_made_for_the_plan_as_it_is(
     assert pages_said() == str(len(PdfReader(io.BytesIO(longer)).pages))
 
 
+def first_look_misses(monkeypatch, name: str) -> None:
+    """``rendering.<name>`` answers "not made" the first time only: as if a job stored the
+    PDF between that look and the next."""
+    real, calls = getattr(rendering, name), []
+
+    def looking(*args):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return (False if name == "plan_pdf_is_kept" else None) if len(calls) == 1 \
+            else real(*args)
+
+    monkeypatch.setattr(rendering, name, looking)
+
+
+def test_a_pdf_stored_while_a_download_looked_is_served_not_made_again(
+        app, client, trainee, renders, monkeypatch):
+    typical_plan(app, trainee.id)
+    client.get("/plan/pdf")
+    run_jobs(app)
+    first_look_misses(monkeypatch, "cached_plan_pdf")
+    response = client.get("/plan/pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert waiting(app, "render_plan_job") == []
+    assert renders == [1]
+
+
+def test_a_pdf_stored_while_a_job_looked_is_not_made_again(app, client, trainee, renders,
+                                                            monkeypatch):
+    typical_plan(app, trainee.id)
+    client.get("/plan/pdf")
+    run_jobs(app)
+    first_look_misses(monkeypatch, "plan_pdf_is_kept")
+    with app.app_context():
+        assert rendering.make_live_plan_pdf(trainee.id, app.extensions["modules"]) is None
+    assert renders == [1]
+    assert [row.status for row in render_rows(app)] == ["ready"]
+
+
 def test_a_changed_plan_renders_again_and_keeps_only_the_newest_pdfs(app, client, trainee,
                                                                      renders):
     typical_plan(app, trainee.id)

@@ -111,7 +111,9 @@ def needs_job(render: PdfRender, now: dt.datetime) -> bool:
     if render.status == S.FAILED:
         return (render.failure in TRANSIENT or render.finished_at is None
                 or render.finished_at < now - FAILED_RETRY_AFTER)
-    return True  # ready, yet the PDF is not where it was kept (the cache moved on)
+    # Ready, yet its PDF is not kept on it: made before migration 9c4e2a7d1b35 kept PDFs
+    # on their renders, or stored since the caller looked (callers look again).
+    return True
 
 
 def _requeue(render: PdfRender) -> None:
@@ -141,6 +143,14 @@ def cached_plan_pdf(user_id: int, digest: str) -> bytes | None:
     ).scalar_one_or_none()
 
 
+def plan_pdf_is_kept(user_id: int, digest: str) -> bool:
+    """Whether the PDF of this content is made and kept (without reading its bytes)."""
+    return db.session.execute(
+        select(PdfRender.id).where(PdfRender.key == plan_key(user_id, digest),
+                                   PdfRender.pdf.is_not(None))
+    ).first() is not None
+
+
 def kept_plan_pages(user_id: int, digest: str) -> int | None:
     """How many pages the PDF of this content has, once made and while it is kept."""
     return db.session.execute(
@@ -164,6 +174,10 @@ def live_plan_download(owner: User, requester_id: int, registry: ModuleRegistry,
         return Download(pdf=cached)
     key = plan_key(owner.id, digest)
     render = find_render(key)
+    if render is not None and render.status == S.READY:
+        cached = cached_plan_pdf(owner.id, digest)  # a job stored it since the first look
+        if cached is not None:
+            return Download(pdf=cached)
     if render is not None and not needs_job(render, utcnow()):
         return Download(render=render)
     reservation = throttle().reserve((fresh_renders_rule(), str(requester_id)))
@@ -272,7 +286,7 @@ def make_live_plan_pdf(user_id: int, registry: ModuleRegistry, appendix: bool = 
     plan = service.assemble(user, registry, appendix=appendix, standard_print=standard_print)
     digest = plan.hash
     key = plan_key(user_id, digest)
-    if cached_plan_pdf(user_id, digest) is not None:
+    if plan_pdf_is_kept(user_id, digest):
         existing = find_render(key)
         if existing is not None and existing.status != S.READY:
             _ready(existing.id)  # asked for again while this job was storing it
@@ -280,6 +294,9 @@ def make_live_plan_pdf(user_id: int, registry: ModuleRegistry, appendix: bool = 
         return None
     render = _row(key, user_id, digest=digest)
     if render.status == S.READY:
+        if plan_pdf_is_kept(user_id, digest):  # another job stored it since the first look
+            db.session.commit()
+            return None
         _requeue(render)  # made before its PDF was kept on the row (migration 9c4e2a7d1b35)
     db.session.commit()
     if not _claim(render.id, utcnow()):

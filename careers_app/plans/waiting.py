@@ -67,7 +67,7 @@ def live_plan_state(owner: User, registry: ModuleRegistry, *, appendix: bool = F
     """The state of the PDF of the plan as it is now (ready only when made for it)."""
     digest = service.assemble(owner, registry, appendix=appendix,
                               standard_print=standard_print).hash
-    if rendering.cached_plan_pdf(owner.id, digest) is not None:
+    if rendering.plan_pdf_is_kept(owner.id, digest):
         return PdfState("ready")
     return _from_render(rendering.plan_key(owner.id, digest))
 
