@@ -526,18 +526,14 @@ def test_the_migration_moves_each_kept_pdf_to_its_render(tmp_path, database_url)
     from flask_migrate import upgrade
     from sqlalchemy import column, insert, table
 
-    from careers_app.accounts.models import User
     from careers_app.db import UTCDateTime, utcnow
     from tests.conftest import app_on_an_empty_database
+    from tests.factories import insert_account_row
 
     kept, older = "a" * 64, "b" * 64
     with app_on_an_empty_database(database_url, tmp_path):
         upgrade(revision="5a7c1e3f9b20")
-        db.session.execute(insert(User.__table__).values(
-            id=7, email="alex@example.org", full_name="Alex Trainee", password_hash="x",
-            professional_group="doctor_dentist", region="london", training_stage="core",
-            session_token="t", created_at=utcnow(), password_changed_at=utcnow(),
-            last_signed_in_at=utcnow()))
+        insert_account_row(7, "alex@example.org", "Alex Trainee")
         db.session.execute(insert(table(
             "action_plan", column("user_id"), column("summary"),
             column("updated_at", UTCDateTime()), column("pdf_hash"), column("pdf"),

@@ -8,15 +8,15 @@ from urllib.parse import urlencode
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 
 from careers_app.accounts.models import User, UserSearchTerm
 from careers_app.accounts.search_terms import MAX_QUERY_WORDS, after_prefix, terms_for
 from careers_app.admin.service import search_statements, search_users
-from careers_app.db import utcnow
 from careers_app.extensions import db
 from careers_app.security import Role
 from tests.conftest import build_app, logging_preserved
+from tests.factories import insert_account_row
 from tests.test_worksheets_pages import count_queries
 
 
@@ -217,11 +217,7 @@ def test_the_migration_gives_existing_accounts_their_words(tmp_path):
     app = build_app(f"sqlite:///{tmp_path / 'before.sqlite3'}")
     with logging_preserved(), app.app_context():
         upgrade(revision="dd901f34c932")
-        db.session.execute(insert(User.__table__).values(
-            id=7, email="priya.patel@nhs.net", full_name="Priya Patel", password_hash="x",
-            professional_group="doctor_dentist", region="london", training_stage="core",
-            session_token="t", created_at=utcnow(), password_changed_at=utcnow(),
-            last_signed_in_at=utcnow()))
+        insert_account_row(7, "priya.patel@nhs.net", "Priya Patel")
         db.session.commit()
         upgrade()
         words = set(db.session.execute(select(UserSearchTerm.term).where(

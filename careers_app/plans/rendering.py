@@ -143,20 +143,21 @@ def cached_plan_pdf(user_id: int, digest: str) -> bytes | None:
     ).scalar_one_or_none()
 
 
+def _kept(user_id: int, digest: str) -> tuple[Any, ...]:
+    """The render of this content, once its PDF is made and while it is kept."""
+    return PdfRender.key == plan_key(user_id, digest), PdfRender.pdf.is_not(None)
+
+
 def plan_pdf_is_kept(user_id: int, digest: str) -> bool:
-    """Whether the PDF of this content is made and kept (without reading its bytes)."""
-    return db.session.execute(
-        select(PdfRender.id).where(PdfRender.key == plan_key(user_id, digest),
-                                   PdfRender.pdf.is_not(None))
-    ).first() is not None
+    """Whether the PDF of this content is kept (without reading its bytes)."""
+    return db.session.execute(select(PdfRender.id).where(*_kept(user_id, digest))
+                              ).first() is not None
 
 
 def kept_plan_pages(user_id: int, digest: str) -> int | None:
-    """How many pages the PDF of this content has, once made and while it is kept."""
-    return db.session.execute(
-        select(PdfRender.pages).where(PdfRender.key == plan_key(user_id, digest),
-                                      PdfRender.pdf.is_not(None))
-    ).scalar_one_or_none()
+    """How many pages the kept PDF of this content has."""
+    return db.session.execute(select(PdfRender.pages).where(*_kept(user_id, digest))
+                              ).scalar_one_or_none()
 
 
 def live_plan_download(owner: User, requester_id: int, registry: ModuleRegistry, *,
