@@ -7,7 +7,10 @@ who have answered all of SCAN 1 to 4 at length (tests/e2e/long_answers.py) are s
 through the form; wrk (bench/http_load.lua) then reads the session status (the floor of
 a signed-in request: no page drawn), the step page, the dashboard and the plan page, and
 autosaves, each at 8 and 32 connections. Figures only, never
-pass/fail; the ratio to the minimal app is the figure to compare. See bench/README.md.
+pass/fail; the ratio to the minimal app is the figure to compare. Beside it, "CPU ms" is
+the CPU time the app's gunicorn (master and workers) spent per request in the run, which
+wrk's own share of the two cores does not move (PostgreSQL's and Redis's own CPU is not
+in it). See bench/README.md.
 
     .venv/bin/python bench/http_load.py [--databases sqlite,postgresql] [--duration 10]
         [--connections 8,32] [--workers 4] [--redis-url redis://127.0.0.1:6379/14]
@@ -79,6 +82,7 @@ class Figures:
     socket_errors: str
     load_before: float
     load_after: float
+    server_cpu_ms: float  # the gunicorn master's and workers' CPU time per request
 
 
 # --- accounts ------------------------------------------------------------------------------
@@ -180,17 +184,31 @@ def milliseconds(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process and all its descendants still running:
+    the gunicorn master and its workers, which live for the whole run."""
+    ticks, waiting = 0, [pid]
+    while waiting:
+        current = waiting.pop()
+        with contextlib.suppress(OSError):  # a process that has just ended
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                waiting += [int(child) for child in (task / "children").read_text().split()]
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def run_wrk(name: str, url: str, mode: str, connections: int, seconds: float,
-            accounts_file: Path) -> Figures:
+            accounts_file: Path, server_pid: int) -> Figures:
     """One wrk run: a thread per connection, so each connection keeps its own account."""
     command = [str(WRK), "--threads", str(connections), "--connections", str(connections),
                "--duration", f"{seconds:g}s", "--timeout", "30s", "--latency",
                "--script", str(BENCH / "http_load.lua"), url]
     env = os.environ | {"BENCH_ACCOUNTS": str(accounts_file), "BENCH_MODE": mode,
                         "BENCH_HOST": HOST}
-    before = os.getloadavg()[0]
+    before, cpu_before = os.getloadavg()[0], server_cpu_seconds(server_pid)
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
-    after = os.getloadavg()[0]
+    after, cpu_after = os.getloadavg()[0], server_cpu_seconds(server_pid)
     out = done.stdout
     if done.returncode != 0 or "Requests/sec" not in out:
         raise BenchError(f"wrk failed ({done.returncode}):\n{out}\n{done.stderr}")
@@ -202,14 +220,16 @@ def run_wrk(name: str, url: str, mode: str, connections: int, seconds: float,
     for code, count in re.findall(r"^bench-status (\d+) (\d+)$", out, re.MULTILINE):
         statuses[int(code)] = statuses.get(int(code), 0) + int(count)
     socket_errors = re.search(r"Socket errors: (.*)$", out, re.MULTILINE)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     return Figures(
         name=name, connections=connections,
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
         p50=milliseconds(percentiles["50"]), p99=milliseconds(percentiles["99"]),
-        requests=int(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
+        requests=requests,
         not_ok={code: n for code, n in statuses.items() if code != 200},
         socket_errors=socket_errors.group(1) if socket_errors else "",
-        load_before=before, load_after=after)
+        load_before=before, load_after=after,
+        server_cpu_ms=1000 * (cpu_after - cpu_before) / max(requests, 1))
 
 
 # --- servers -------------------------------------------------------------------------------
@@ -321,20 +341,23 @@ def measure(kind: str, args: argparse.Namespace) -> list[Figures]:
 
         careers = f"http://127.0.0.1:{ports['careers']}"
         minimal = f"http://127.0.0.1:{ports['minimal']}"
+        pids = {"careers": servers["careers"][0].pid, "minimal": servers["minimal"][0].pid}
         cases = [("minimal GET /hello", f"{minimal}/hello", "get"),
                  *((f"careers GET {name}", f"{careers}{path}", "get") for name, path in PAGES),
                  ("minimal POST /echo", f"{minimal}/echo", "post"),
                  ("careers POST autosave", f"{careers}{AUTOSAVE_PATH}", "post")]
         # Unmeasured: every worker compiles its templates and opens its connections first.
-        for _, url, mode in cases:
-            run_wrk("warm-up", url, mode, min(args.connections), args.warmup, accounts_file)
+        for name, url, mode in cases:
+            run_wrk("warm-up", url, mode, min(args.connections), args.warmup, accounts_file,
+                    pids[name.split()[0]])
             if mode == "post":
                 refresh_accounts()
         results = []
         for connections in args.connections:
             print_header(connections)
             for name, url, mode in cases:
-                figures = run_wrk(name, url, mode, connections, args.duration, accounts_file)
+                figures = run_wrk(name, url, mode, connections, args.duration, accounts_file,
+                                  pids[name.split()[0]])
                 if mode == "post":
                     refresh_accounts()
                 results.append(figures)
@@ -359,7 +382,8 @@ def log_problems(log: Path) -> list[str]:
 
 def print_header(connections: int) -> None:
     print(f"\n{f'{connections} connections':<28}{'rps':>8}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'x minimal rps':>15}{'not 200':>9}{'load before/after':>19}", flush=True)
+          f"{'x minimal rps':>15}{'CPU ms':>8}{'not 200':>9}{'load before/after':>19}",
+          flush=True)
 
 
 def print_row(figures: Figures, results: list[Figures]) -> None:
@@ -369,7 +393,8 @@ def print_row(figures: Figures, results: list[Figures]) -> None:
     ratio = f"{figures.rps / floor.rps:.3f}" if floor and floor.rps else "-"
     not_ok = ", ".join(f"{n}x{code}" for code, n in sorted(figures.not_ok.items())) or "0"
     print(f"{figures.name:<28}{figures.rps:>8.1f}{figures.p50:>9.2f}{figures.p99:>9.2f}"
-          f"{ratio:>15}{not_ok:>9}{figures.load_before:>10.2f} / {figures.load_after:<6.2f}",
+          f"{ratio:>15}{figures.server_cpu_ms:>8.2f}{not_ok:>9}"
+          f"{figures.load_before:>10.2f} / {figures.load_after:<6.2f}",
           flush=True)
     if figures.socket_errors:
         print(f"{'':<28}socket errors: {figures.socket_errors}")
