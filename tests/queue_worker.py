@@ -32,12 +32,17 @@ class Sink:
         self.accepted: list[bytes] = []
         self.hold = False
         self.holding = 0
+        self.dropped = 0  # held messages whose client went away while they waited
 
     async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]  # noqa: N802
         if self.hold:
             self.holding += 1
-            while self.hold:
-                await asyncio.sleep(0.05)
+            try:
+                while self.hold:
+                    await asyncio.sleep(0.05)
+            except asyncio.CancelledError:  # the server cancels it when the client goes
+                self.dropped += 1
+                raise
             transport = server.transport
             if transport is None or transport.is_closing():
                 return "451 client gone"

@@ -28,10 +28,12 @@ from tests.queue_worker import (
     worker_environment,
 )
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/12"
-# The longest plan the modules allow renders in 3 to 4.5 s here (33 pages); a one-answer
-# plan in 0.2 to 0.4 s. The limit sits between them with room for a busy machine.
-TIME_LIMIT = "1.5"
+REDIS_TEST_URL = "redis://127.0.0.1:6379/10"  # a database number no other test file uses
+# The longest plan the modules allow, with everything written, renders in 5 to 8 s on a
+# 2-core machine (over 100 pages); a one-answer plan in 0.2 to 0.4 s. The limit sits
+# between them with room for a busy machine: the child renders at a lower priority, and
+# in CI the browser tests render PDFs on the same cores.
+TIME_LIMIT = "2.5"
 
 
 @pytest.fixture
@@ -110,7 +112,7 @@ def test_a_plan_past_the_time_limit_fails_clearly_and_the_worker_makes_the_next_
                                          "Sam Shortplan")
     fullest_plan(app, long_user.id)
     answer(app, short_user.id, SCAN3, "your-decision", {"first-choice": "Renal medicine"})
-    process = worker(PDF_RENDER_SECONDS=TIME_LIMIT, PDF_RENDER_ATTEMPTS="2")
+    process = worker(PDF_RENDER_SECONDS=TIME_LIMIT, PDF_RENDER_ATTEMPTS="3")
 
     started = time.monotonic()
     response = long_client.get("/plan/pdf" + EVERYTHING)
@@ -123,7 +125,7 @@ def test_a_plan_past_the_time_limit_fails_clearly_and_the_worker_makes_the_next_
     assert "Your plan is too long to turn into a PDF in one go" in page
     assert "What you can do" in page
     (failed,) = rows(app)
-    assert failed.failure == "timeout" and failed.attempts == 2  # tried once more, no more
+    assert failed.failure == "timeout" and failed.attempts == 3  # tried twice more, no more
 
     assert short_client.get("/plan/pdf").status_code == 303
     wait_for(lambda: status(short_client) == "ready", 60, "the next person's PDF")
