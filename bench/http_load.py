@@ -362,6 +362,7 @@ def measure(kind: str, args: argparse.Namespace) -> list[Figures]:
                     refresh_accounts()
                 results.append(figures)
                 print_row(figures, results)
+        print_ceilings(results, max(args.connections))
         for process, _, _ in servers.values():
             shared.stop(process)  # flushes the logs before they are read
         for key, (_, _, log) in servers.items():
@@ -398,6 +399,26 @@ def print_row(figures: Figures, results: list[Figures]) -> None:
           flush=True)
     if figures.socket_errors:
         print(f"{'':<28}socket errors: {figures.socket_errors}")
+
+
+def print_ceilings(results: list[Figures], connections: int) -> None:
+    """What the cores allow each case, from its CPU time per request: at most cores / CPU
+    requests a second, and so, by Little's law, a mean latency of at least connections /
+    that rate. Bounds worked out from the figures above, not measured; wrk's own share of
+    the cores (and, on PostgreSQL, the database's) would only lower the rate further."""
+    cores = os.cpu_count() or 1
+    rows = [r for r in results if r.connections == connections and r.server_cpu_ms > 0]
+    print(f"\nwhat {cores} cores allow at {connections} connections, from the CPU time a "
+          "request takes (bounds, not measurements)")
+    print(f"{'case':<28}{'CPU ms':>8}{'most rps':>10}{'x minimal rps':>15}"
+          f"{'least mean latency ms':>23}")
+    for figures in rows:
+        most = cores * 1000 / figures.server_cpu_ms
+        method = figures.name.split()[1]
+        floor = next((r for r in rows if r.name.startswith(f"minimal {method}")), None)
+        ratio = f"{most / floor.rps:.3f}" if floor and floor.rps else "-"
+        print(f"{figures.name:<28}{figures.server_cpu_ms:>8.2f}{most:>10.0f}{ratio:>15}"
+              f"{1000 * connections / most:>23.1f}")
 
 
 def parse_args() -> argparse.Namespace:
