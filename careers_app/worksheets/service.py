@@ -194,7 +194,10 @@ def save_step(
 
     new_version = base_version + 1
     _keep_revision(answer_id, new_version, merged, now, conflict=False)
-    _recount_progress(user_id, module)
+    # The module's count of done steps moves only when this step's done mark does: most
+    # saves (every autosave while someone types) leave it, and skip the recount.
+    if done != bool(stored and stored.completed):
+        _recount_progress(user_id, module)
     db.session.commit()
     answers_saved.send(module, user_id=user_id, step=step)
     return SaveOutcome("saved", version=new_version, saved_at=now, answers=merged,
