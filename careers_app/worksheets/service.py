@@ -170,8 +170,9 @@ def save_step(
     merged = {**(stored.answers if stored else {}), **draft.answers}
     answered_at = _answer_times(stored, draft.answers, now)
     incomplete = clean_step(step, merged, strict=True).errors
-    done = not incomplete and (confirm or bool(stored and stored.completed))
-    if repeated and stored is not None and done == stored.completed:
+    was_done = bool(stored and stored.completed)
+    done = not incomplete and (confirm or was_done)
+    if repeated and stored is not None and done == was_done:
         db.session.commit()  # the progress row's last step; the answers are as they were
         return SaveOutcome("saved", version=stored.version, saved_at=stored.updated_at,
                            answers=stored.answers, errors=draft.errors,
@@ -196,7 +197,7 @@ def save_step(
     _keep_revision(answer_id, new_version, merged, now, conflict=False)
     # The module's count of done steps moves only when this step's done mark does: most
     # saves (every autosave while someone types) leave it, and skip the recount.
-    if done != bool(stored and stored.completed):
+    if done != was_done:
         _recount_progress(user_id, module)
     db.session.commit()
     answers_saved.send(module, user_id=user_id, step=step)
