@@ -254,7 +254,8 @@ def test_a_server_that_never_answers_costs_seconds_not_a_worker(app, signed_in_c
         timings[label] = time.monotonic() - started
         assert response.status_code == 503, label
         assert response.headers["Retry-After"] == "30"
-        wait_for(lambda: len(silent_server.accepted) > accepted_before, 5, "the connection")
+        wait_for(lambda before=accepted_before: len(silent_server.accepted) > before, 5,
+                 "the connection")
         connections[label] = len(silent_server.accepted) - accepted_before
     with capsys.disabled():
         print("\nsilent database, seconds to a 503:",
