@@ -6,13 +6,12 @@ import re
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import event
 
 from careers_app.accounts.passwords import COMMON_PASSWORD_MESSAGE
 from careers_app.accounts.service import RESET_SALT
-from careers_app.extensions import db
 from careers_app.mail import outbox
 from tests.factories import DEFAULT_PASSWORD
+from tests.sql_statements import recorded_statements
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -188,21 +187,11 @@ def test_reset_runs_the_same_queries_whether_or_not_the_account_exists(app, clie
     """Timing must not tell whether an address has an account: loading the account once
     cost a second query (its roles) that an unknown address never made."""
     make_user("a@example.org")
-    with app.app_context():
-        engine = db.engine
 
     def statements_for(email: str) -> list[str]:
-        statements: list[str] = []
-
-        def record(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
-            statements.append(statement)
-
-        event.listen(engine, "before_cursor_execute", record)
-        try:
+        with recorded_statements(app) as statements:
             assert client.post("/account/reset-password",
                                data={"email": email}).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
         return statements
 
     assert statements_for("a@example.org") == statements_for("b@example.org")

@@ -14,7 +14,7 @@ from careers_app.security import Role
 from careers_app.worksheets.presenters import uk_time
 from tests.activity_steps import activity_rows
 from tests.coaching_steps import apply, only_application
-from tests.test_worksheets_pages import count_queries
+from tests.sql_statements import count_queries
 
 
 def add_events(app, subject_id: int, actor_id: int | None, count: int,

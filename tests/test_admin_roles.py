@@ -9,7 +9,7 @@ from careers_app.accounts.service import find_user_by_email
 from careers_app.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
 from careers_app.extensions import db
 from careers_app.security import Role
-from tests.test_worksheets_pages import count_queries
+from tests.sql_statements import count_queries
 
 
 def roles_of(app, email: str) -> set[str]:

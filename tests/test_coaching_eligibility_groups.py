@@ -20,7 +20,7 @@ from careers_app.coaching.models import CoachingApplication
 from careers_app.extensions import db
 from careers_app.text import NUL_MESSAGE
 from tests.factories import DEFAULT_PASSWORD
-from tests.test_worksheets_pages import count_queries
+from tests.sql_statements import count_queries
 
 FORMAT_MESSAGE = "Enter your training number in the form LDN/ABC/1234567/C"
 

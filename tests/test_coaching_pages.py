@@ -206,7 +206,7 @@ def test_one_waiting_application_is_counted_in_the_singular(app, people, make_us
 
 
 def test_the_queue_costs_the_same_queries_however_many_wait(app, people, make_user):
-    from tests.test_worksheets_pages import count_queries
+    from tests.sql_statements import count_queries
 
     waiting_applications(app, make_user, 2)
     few = count_queries(app, people["coordinator"], "/coaching/queue")

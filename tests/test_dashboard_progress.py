@@ -12,7 +12,7 @@ from careers_app.extensions import db
 from careers_app.security import Role
 from careers_app.worksheets.models import ModuleProgress
 from tests.coaching_steps import apply
-from tests.test_worksheets_pages import count_queries
+from tests.sql_statements import count_queries
 
 SCAN = ("scan-1-self-awareness", "scan-2-career-exploration", "scan-3-arriving-at-a-decision",
         "scan-4-next-steps")

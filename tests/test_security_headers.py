@@ -61,18 +61,13 @@ def test_request_size_limit(client):
 def test_files_for_everyone_need_no_database_query_for_a_signed_in_person(
     app, client, make_user, sign_in
 ):
-    from sqlalchemy import event
-
-    from careers_app.extensions import db
+    from tests.sql_statements import recorded_statements
 
     make_user("a@example.org")
     sign_in("a@example.org")
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    for path in ("/static/css/app.css", "/assets/images/favicon.svg"):
-        response = client.get(path)
-        assert response.status_code == 200
-        response.close()
+    with recorded_statements(app) as statements:
+        for path in ("/static/css/app.css", "/assets/images/favicon.svg"):
+            response = client.get(path)
+            assert response.status_code == 200
+            response.close()
     assert statements == []

@@ -17,7 +17,7 @@ from careers_app.extensions import db
 from careers_app.security import Role
 from tests.conftest import build_app, logging_preserved
 from tests.factories import insert_account_row
-from tests.test_worksheets_pages import count_queries
+from tests.sql_statements import count_queries
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from careers_app.content.schema import Step
@@ -13,6 +13,7 @@ from careers_app.extensions import db
 from careers_app.worksheets import service
 from careers_app.worksheets.models import StepAnswer, StepRevision
 from tests.conftest import csrf_token_from
+from tests.sql_statements import recorded_statements
 
 SCAN3 = "scan-3-arriving-at-a-decision"
 URL = f"/modules/{SCAN3}/steps/your-decision/autosave"
@@ -176,40 +177,31 @@ def test_autosave_never_marks_a_step_done_but_can_undo_it(app, client, trainee):
 def test_the_count_of_done_steps_moves_only_with_a_steps_done_mark(app, client, trainee):
     """Most autosaves leave the step's done mark as it was and skip recounting the module;
     the count stays right through every kind of save."""
-    statements: list[str] = []
 
     def steps_done_after(response) -> int:  # type: ignore[no-untyped-def]
         assert response.status_code in (200, 302)
         with app.app_context():
             return service.progress_for(trainee.id, SCAN3).steps_completed
 
-    def record(_connection, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    def recounted() -> bool:
+    def recounted(statements: list[str]) -> bool:
         found = any("UPDATE module_progress SET steps_completed" in s for s in statements)
         statements.clear()
         return found
 
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(app) as statements:
         assert steps_done_after(autosave(client, {"first-choice": "GP"})) == 0
-        assert not recounted()  # a new answer, not done
+        assert not recounted(statements)  # a new answer, not done
         assert steps_done_after(client.post(f"/modules/{SCAN3}/steps/your-decision", data={
             "version": "1", "action": "continue", "first-choice": "GP",
             "back-up-plan": "F3"})) == 1
-        assert recounted()  # marked done
+        assert recounted(statements)  # marked done
         assert steps_done_after(autosave(client, {"back-up-plan": "F3, then GP"},
                                          version=2)) == 1
-        assert not recounted()  # still done
+        assert not recounted(statements)  # still done
         assert steps_done_after(autosave(client, {"first-choice": ""}, version=3)) == 0
-        assert recounted()  # no longer done
+        assert recounted(statements)  # no longer done
         assert steps_done_after(autosave(client, {"back-up-plan": "F3"}, version=4)) == 0
-        assert not recounted()  # still not done
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+        assert not recounted(statements)  # still not done
 
 
 def test_only_the_newest_revisions_are_kept(app, client, trainee, monkeypatch):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from careers_app.extensions import db
 from careers_app.worksheets.models import ModuleProgress, StepAnswer
+from tests.sql_statements import count_queries
 
 SCAN1 = "scan-1-self-awareness"
 SCAN3 = "scan-3-arriving-at-a-decision"
@@ -342,22 +343,6 @@ def test_dashboard_lists_modules_in_progress_with_percentage(app, client, traine
     assert f'<progress class="app-progress" max="{scan1_steps}" value="0"' in page
     assert f'href="/modules/{SCAN3}/continue"' in page
     assert "Your current SCAN stage is" in page
-
-
-def count_queries(app, client, url):
-    statements = []
-
-    def record(*args):
-        statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 @pytest.mark.parametrize("url", ["/dashboard", "/modules/", f"/modules/{SCAN3}/",

@@ -17,7 +17,7 @@ from careers_app.mail import outbox
 from careers_app.security import Role
 from careers_app.workshops.models import Membership
 from tests.registration_steps import register_and_confirm
-from tests.test_worksheets_pages import count_queries
+from tests.sql_statements import count_queries
 from tests.workshop_steps import (
     SCAN1,
     SCAN2,
