@@ -70,8 +70,14 @@ run: seed
 	@echo "Serving on http://127.0.0.1:$(PORT) with a job worker (stop with Ctrl+C)"
 	PORT=$(PORT) $(BIN)/python -m deploy.run_local
 
+# The suite in as many processes as there are cores (pytest-xdist): the browser tests in
+# one, as they mostly wait for the browser, and each other test file in one; see
+# tests/conftest.py. On PostgreSQL (TEST_DATABASE_URL) in one process: the processes
+# would share, and empty, one database.
+PYTEST_WORKERS ?= $(if $(TEST_DATABASE_URL),,-n auto --dist loadgroup)
+
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The browser suite over HTTPS against the production-shaped stack (needs nginx,
 # PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379; see README).

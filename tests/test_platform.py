@@ -19,7 +19,7 @@ def production_app(database_url, monkeypatch, **overrides):
     monkeypatch.setenv("APP_ENV", "production")
     settings = {"SECRET_KEY": STRONG_SECRET, "MAIL_BACKEND": "smtp",
                 "SESSION_COOKIE_SECURE": True, "DEBUG": False,
-                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/12",
+                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/11",
                 "EXTERNAL_URL": "https://careers.test", "TRUSTED_HOSTS": ["careers.test"],
                 "SUPPORT_EMAIL": "careers-unit@careers.test"}
     settings.update(overrides)
