@@ -30,21 +30,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-E2E_DIR = Path(__file__).resolve().parent / "e2e"
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Run with ``-n`` (``make test``): see tests/suite_processes.py."""
+    from tests.suite_processes import BrowserTestsTogether
+
+    return BrowserTestsTogether(config, log)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group the tests for ``pytest -n 2 --dist loadgroup`` (``make test``), and leave out
-    (not skip: a run under CI must skip nothing) the tests of PostgreSQL's own behaviour
-    when the suite runs on SQLite.
-
-    A test file runs in one process, as its fixtures and its Redis database number assume;
-    the browser tests all run in one process, with one browser and one live server, while
-    the other process takes the rest: they mostly wait for the browser, the rest is CPU.
-    """
-    for item in items:
-        in_browser = item.path == E2E_DIR or E2E_DIR in item.path.parents
-        item.add_marker(pytest.mark.xdist_group("browser" if in_browser else item.path.name))
+    """Leave out (not skip: a run under CI must skip nothing) the tests of PostgreSQL's own
+    behaviour when the suite runs on SQLite."""
     if os.environ.get("TEST_DATABASE_URL", "").strip().startswith("postgresql"):
         return
     left_out = [item for item in items if item.get_closest_marker("postgresql_only")]
