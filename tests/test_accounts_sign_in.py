@@ -9,6 +9,7 @@ import pytest
 
 from careers_app.accounts.views import SIGN_IN_FAILED
 from tests.factories import DEFAULT_PASSWORD
+from tests.redis_databases import redis_url
 
 
 def test_unknown_email_and_wrong_password_get_the_same_answer(client, make_user):
@@ -143,7 +144,7 @@ def test_throttle_is_shared_between_workers_through_redis(database_url, make_use
 
     from tests.conftest import build_app
 
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    url = redis_url("test_accounts_sign_in")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
     except redis.exceptions.ConnectionError:

@@ -27,8 +27,9 @@ from tests.queue_worker import (
     wait_for,
     worker_environment,
 )
+from tests.redis_databases import redis_url
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/10"  # a database number no other test file uses
+REDIS_TEST_URL = redis_url("test_pdf_worker")
 # The longest plan the modules allow, with everything written, renders in 5 to 8 s on a
 # 2-core machine (over 100 pages); a one-answer plan in 0.2 to 0.4 s. The limit sits
 # between them with room for a busy machine: the child renders at a lower priority, and

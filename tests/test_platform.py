@@ -11,6 +11,7 @@ from sqlalchemy import inspect
 from careers_app.config import ConfigurationError
 from careers_app.extensions import db
 from tests.conftest import app_on_an_empty_database, build_app
+from tests.redis_databases import redis_url
 
 STRONG_SECRET = "Zq3v8LmP0xR7tY2wK9nB4cD6fG1hJ5sA"
 
@@ -19,7 +20,7 @@ def production_app(database_url, monkeypatch, **overrides):
     monkeypatch.setenv("APP_ENV", "production")
     settings = {"SECRET_KEY": STRONG_SECRET, "MAIL_BACKEND": "smtp",
                 "SESSION_COOKIE_SECURE": True, "DEBUG": False,
-                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/11",
+                "RATELIMIT_STORAGE_URI": redis_url("test_platform"),
                 "EXTERNAL_URL": "https://careers.test", "TRUSTED_HOSTS": ["careers.test"],
                 "SUPPORT_EMAIL": "careers-unit@careers.test"}
     settings.update(overrides)

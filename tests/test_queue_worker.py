@@ -23,8 +23,9 @@ from tests.queue_worker import (
     wait_for,
     worker_environment,
 )
+from tests.redis_databases import redis_url
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/9"
+REDIS_TEST_URL = redis_url("test_queue_worker")
 ALLOCATED = "A careers coach has been allocated to you"
 
 

@@ -12,6 +12,7 @@ import time_machine
 from careers_app.config import ConfigurationError
 from careers_app.extensions import db
 from tests.conftest import build_app, csrf_token_from
+from tests.redis_databases import redis_url
 from tests.session_steps import session_contents
 
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -219,7 +220,7 @@ def production_app(database_url, monkeypatch, **overrides):  # type: ignore[no-u
     monkeypatch.setenv("APP_ENV", "production")
     settings = {"SECRET_KEY": STRONG_SECRET, "MAIL_BACKEND": "smtp", "DEBUG": False,
                 "WTF_CSRF_ENABLED": True,  # the sign-in page's token starts a session
-                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/14",
+                "RATELIMIT_STORAGE_URI": redis_url("test_sessions_limits"),
                 "EXTERNAL_URL": "https://careers.test", "TRUSTED_HOSTS": ["careers.test"],
                 "SUPPORT_EMAIL": "careers-unit@careers.test"}
     return build_app(database_url, **{**settings, **overrides})

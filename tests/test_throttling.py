@@ -16,8 +16,9 @@ from careers_app.accounts.throttle import TOO_MANY_MESSAGE
 from careers_app.throttling import Rule
 from tests.conftest import build_app
 from tests.factories import DEFAULT_PASSWORD
+from tests.redis_databases import redis_url
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
+REDIS_URL = redis_url("test_throttling")
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 SHARED_SECRET = "Zq3v8LmP0xR7tY2wK9nB4cD6fG1hJ5sA-throttle"
 BURST = 24

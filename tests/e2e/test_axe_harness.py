@@ -1,6 +1,8 @@
 """The accessibility check itself: it fails on a page that breaks rules, the first time
 (axe-core put into the document) and again (axe-core already there), and passes once
-the page is put right, so it never reports an earlier run's results."""
+the page is put right, so it never reports an earlier run's results. A document that
+passed is not checked again while it stays the same, so a change after a pass must be
+caught."""
 
 from __future__ import annotations
 
@@ -27,3 +29,15 @@ def test_a_page_that_breaks_rules_fails_the_check_until_it_is_put_right(
         assert "link-name" in message
     page.evaluate(PUT_RIGHT)
     assert_accessible(page)
+
+
+def test_a_page_that_passed_is_checked_again_once_it_changes(
+        page: Any, assert_accessible: Any) -> None:
+    page.set_content(BROKEN)
+    page.evaluate(PUT_RIGHT)
+    assert_accessible(page)
+    assert_accessible(page)  # the same document again: still passes
+    page.evaluate("() => { document.getElementById('picture').removeAttribute('alt'); }")
+    with pytest.raises(pytest.fail.Exception) as failure:
+        assert_accessible(page)
+    assert "image-alt" in str(failure.value)
