@@ -225,39 +225,20 @@ def prod_stack(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
 
 
 @contextlib.contextmanager
-def _stack_app(stack: Any) -> Iterator[Any]:
-    """An application object on the stack's PostgreSQL database, to arrange data with."""
-    from careers_app import create_app
-    from careers_app.extensions import db
-
-    with _app_environment():
-        app = create_app({"SQLALCHEMY_DATABASE_URI": stack.database_url,
-                          "MAIL_BACKEND": "memory", "SECRET_KEY": stack.secret_key})
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-
-
-@contextlib.contextmanager
-def _migrated_app(database: Path) -> Iterator[Any]:
-    """The application on a new SQLite file at ``database``, built by the migrations."""
+def _test_app(database_url: str, secret_key: str, *, migrate: bool) -> Iterator[Any]:
+    """The application on ``database_url`` with the in-memory mail backend; ``migrate``
+    builds the database with the migrations first."""
     import flask_migrate
 
     from careers_app import create_app
     from careers_app.extensions import db
 
     with _app_environment():
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-                "MAIL_BACKEND": "memory",
-                "SECRET_KEY": "e2e-" + secrets.token_urlsafe(30),  # 40 random characters
-            }
-        )
-    with logging_preserved(), app.app_context():
-        flask_migrate.upgrade()
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_BACKEND": "memory",
+                          "SECRET_KEY": secret_key})
+    if migrate:
+        with logging_preserved(), app.app_context():
+            flask_migrate.upgrade()
     try:
         yield app
     finally:
@@ -287,10 +268,15 @@ def _app_on(request: pytest.FixtureRequest, folder: Path) -> Iterator[Any]:
     object on the stack's PostgreSQL database (the stack's own instances serve the
     browser; tests use it to arrange data)."""
     if _stack_run(request):
-        with _stack_app(request.getfixturevalue("prod_stack")) as app:
+        # The stack's database, built by the stack; its secret key, so cookies and
+        # tokens made here are good there.
+        stack = request.getfixturevalue("prod_stack")
+        with _test_app(stack.database_url, stack.secret_key, migrate=False) as app:
             yield app
         return
-    with _migrated_app(folder / "careers.sqlite3") as app:
+    database = folder / "careers.sqlite3"
+    secret_key = "e2e-" + secrets.token_urlsafe(30)  # 40 random characters
+    with _test_app(f"sqlite:///{database}", secret_key, migrate=True) as app:
         yield app
 
 
