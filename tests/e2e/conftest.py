@@ -540,8 +540,8 @@ _CLIPPED_TEXT_SCRIPT = """() => {
 
 
 _ADD_TEXT_SPACING = """(css) => { const style = document.createElement("style");
-  style.id = "wcag-text-spacing"; style.textContent = css;
-  document.head.append(style); return true; }"""
+  style.id = "wcag-text-spacing"; style.textContent = css; document.head.append(style); }"""
+
 
 # What has been checked this run: kinds of page (path with ids as <id>) laid out 320 px
 # wide at the largest text, and (shape, scheme) pairs checked for colours.
@@ -637,7 +637,7 @@ def _reflow_problems(page: Any) -> list[str]:
         problems.append(_too_wide(page, DESKTOP_WIDTH, "with text at 200 %"))
     finally:
         page.evaluate("document.documentElement.style.fontSize = ''")
-    spacing = page.evaluate(_ADD_TEXT_SPACING, TEXT_SPACING_CSS)
+    page.evaluate(_ADD_TEXT_SPACING, TEXT_SPACING_CSS)
     try:
         clipped = page.evaluate(_CLIPPED_TEXT_SCRIPT)
         if clipped:
@@ -647,8 +647,7 @@ def _reflow_problems(page: Any) -> list[str]:
             page.set_viewport_size({"width": PHONE_WIDTH, "height": size["height"]})
         problems.append(_too_wide(page, PHONE_WIDTH, "with wider text spacing"))
     finally:
-        if spacing:
-            page.evaluate("document.getElementById('wcag-text-spacing').remove()")
+        page.evaluate("document.getElementById('wcag-text-spacing').remove()")
     try:
         problems.append(_too_wide(page, PHONE_WIDTH, f"at {PHONE_WIDTH} px"))
     finally:
