@@ -71,7 +71,8 @@ run: seed
 	PORT=$(PORT) $(BIN)/python -m deploy.run_local
 
 # The suite in as many processes as there are cores (pytest-xdist): the browser tests in
-# one, as they mostly wait for the browser, and each other test file whole in one; see
+# one (the longest on its own), as they mostly wait for the browser, and each other test
+# file whole in one; see
 # tests/suite_processes.py. On PostgreSQL (TEST_DATABASE_URL) in one process: the
 # processes would share, and empty, one database.
 PYTEST_WORKERS ?= $(if $(TEST_DATABASE_URL),,-n auto)

@@ -1,4 +1,5 @@
-"""make test's processes: each test file whole in one, the browser tests all in one."""
+"""make test's processes: each test file whole in one, the browser tests in one (the
+longest of them in a unit of its own)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,21 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from tests.suite_processes import BrowserTestsTogether
+from tests.suite_processes import BROWSER_TESTS_ON_THEIR_OWN, BrowserTestsTogether
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_every_browser_test_is_one_unit_of_work_and_every_other_file_is_one():
+def test_the_browser_tests_are_one_unit_of_work_but_the_longest_and_every_other_file_is_one():
     scope = BrowserTestsTogether._split_scope
     assert scope(None, "tests/e2e/test_scan_thread.py::test_a") == "tests/e2e"
     assert scope(None, "tests/e2e/test_phone_width.py::test_b[x::y]") == "tests/e2e"
     assert scope(None, "tests/test_platform.py::test_c[a-b]") == "tests/test_platform.py"
     assert scope(None, "tests/test_fragments.py::Case::test_d") == "tests/test_fragments.py"
+    assert scope(None, "tests/e2e/test_programme_pages.py::test_e") == (
+        "tests/e2e/test_programme_pages.py")
+    # A renamed file would quietly join the others again.
+    assert all((ROOT / path).is_file() for path in BROWSER_TESTS_ON_THEIR_OWN)
 
 
 def test_two_processes_each_run_a_file_whole():
