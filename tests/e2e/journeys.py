@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -44,15 +43,6 @@ def download_pdf(page: Page, link: Any, assert_accessible: Fixture) -> Download:
         assert_accessible(page)
         page.goto(started_at)
     return download_info.value
-
-
-def off_site(live_url: str) -> re.Pattern[str]:
-    """Every URL but the live server's, for ``context.route(off_site(url), abort)``: nothing
-    from the internet (fonts, trackers) may load. A pattern, not a Python predicate: the
-    browser matches a pattern itself, where a predicate sends every request to this thread
-    to be judged, and one sent while the test waits in ``time.sleep`` stays in the browser
-    until the test next calls Playwright."""
-    return re.compile("^(?!" + re.escape(live_url + "/") + ")")
 
 
 def save_pdf_page_image(pdf_path: Path, name: str) -> None:

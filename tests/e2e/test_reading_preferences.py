@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.journeys import download_pdf, off_site, save_pdf_page_image, sign_in, sign_out
+from tests.e2e.journeys import download_pdf, save_pdf_page_image, sign_in, sign_out
 
 Fixture = Callable[..., Any]
 
@@ -156,7 +156,6 @@ def test_with_javascript_off_the_choice_is_saved_and_applied(browser, live_url: 
     context = browser.new_context(base_url=live_url, java_script_enabled=False,
                                   viewport={"width": 1280, "height": 900},
                                   ignore_https_errors=request.config.getoption("--stack"))
-    context.route(off_site(live_url), lambda route: route.abort())
     try:
         page = context.new_page()
         page.goto("/account/reading")
