@@ -20,39 +20,21 @@ but a connection opened elsewhere might not).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-from sqlalchemy import Column, Table, delete, select, update
+from sqlalchemy import Table, delete, select, update
 
 from careers_app.extensions import db
-
-# SQLite and PostgreSQL both take lists this long in one IN (...).
-CHUNK = 500
+from careers_app.schema_links import ForeignKeyLink, foreign_key_links, id_chunks, id_column
 
 
 class UnknownLink(RuntimeError):
     """A required link without a cascade points at a row being deleted."""
 
 
-def _primary_key(table: Table) -> Column:  # type: ignore[type-arg]
-    (column,) = table.primary_key.columns
-    return column
-
-
-def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start:start + CHUNK]
-
-
-def _links_to(table: Table) -> list[tuple[Table, Column, bool]]:  # type: ignore[type-arg]
-    """(referring table, its column, whether it cascades) for every link to ``table``."""
-    found = []
-    for other in db.metadata.sorted_tables:
-        for key in other.foreign_keys:
-            if key.column.table is table:
-                found.append((other, key.parent, (key.ondelete or "").upper() == "CASCADE"))
-    return found
+def _links_to(table: Table) -> list[ForeignKeyLink]:
+    """Every link to ``table``."""
+    return [link for link in foreign_key_links(db.metadata) if link.target is table]
 
 
 def owned_rows(seeds: Mapping[str, set[int]]) -> dict[Table, set[int]]:
@@ -67,18 +49,18 @@ def owned_rows(seeds: Mapping[str, set[int]]) -> dict[Table, set[int]]:
             frontier.append((tables[name], set(ids)))
     while frontier:
         table, ids = frontier.pop()
-        for other, column, cascades in _links_to(table):
-            if not cascades:
+        for link in _links_to(table):
+            if not link.cascades:
                 continue
-            key = _primary_key(other)
+            key = id_column(link.table)
             found: set[int] = set()
-            for chunk in _chunks(ids):
+            for chunk in id_chunks(ids):
                 found |= set(db.session.execute(
-                    select(key).where(column.in_(chunk))).scalars())
-            new = found - owned[other]
+                    select(key).where(link.column.in_(chunk))).scalars())
+            new = found - owned[link.table]
             if new:
-                owned[other] |= new
-                frontier.append((other, new))
+                owned[link.table] |= new
+                frontier.append((link.table, new))
     return {table: ids for table, ids in owned.items() if ids}
 
 
@@ -86,24 +68,24 @@ def delete_rows(owned: Mapping[Table, set[int]]) -> None:
     """Empty the non-cascading links to the rows in ``owned`` from rows that stay, then
     delete those rows, every table after the tables that refer to it."""
     for table, ids in owned.items():
-        for other, column, cascades in _links_to(table):
-            if cascades:
+        for link in _links_to(table):
+            if link.cascades:
                 continue
-            staying = owned.get(other, set())
-            key = _primary_key(other)
-            for chunk in _chunks(ids):
+            staying = owned.get(link.table, set())
+            key = id_column(link.table)
+            for chunk in id_chunks(ids):
                 referring = set(db.session.execute(
-                    select(key).where(column.in_(chunk))).scalars()) - staying
+                    select(key).where(link.column.in_(chunk))).scalars()) - staying
                 if not referring:
                     continue
-                if not column.nullable:
-                    raise UnknownLink(f"{other.name}.{column.name} -> {table.name}")
-                db.session.execute(update(other).where(key.in_(sorted(referring)))
-                                   .values({column.name: None}))
+                if not link.nullable:
+                    raise UnknownLink(f"{link.table.name}.{link.column.name} -> {table.name}")
+                db.session.execute(update(link.table).where(key.in_(sorted(referring)))
+                                   .values({link.column.name: None}))
     for table in reversed(db.metadata.sorted_tables):
         ids = owned.get(table)
         if not ids:
             continue
-        key = _primary_key(table)
-        for chunk in _chunks(ids):
+        key = id_column(table)
+        for chunk in id_chunks(ids):
             db.session.execute(delete(table).where(key.in_(chunk)))

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Column, LargeBinary, MetaData, Table, func, or_, select
 
 from careers_app.extensions import db
+from careers_app.schema_links import foreign_key_links, id_chunks, id_column
 
 USER_TABLE = "user"
 # Rows that name a person by email address rather than by account id: (table, column).
@@ -58,25 +59,12 @@ class PersonRows:
         return self.rows.get(table, [])
 
 
-def _id_column(table: Table) -> Column[int]:
-    keys = list(table.primary_key.columns)
-    if len(keys) != 1:
-        raise ValueError(f"table {table.name} needs a single-column primary key to be walked")
-    return keys[0]
-
-
 def links(metadata: MetaData) -> list[Link]:
     """Every foreign key from one table's column to another table's primary key (but a
     derived table's: see above)."""
-    found = []
-    for table in metadata.sorted_tables:
-        if table.info.get("derived"):
-            continue
-        for key in table.foreign_keys:
-            target = key.column.table
-            if key.column in set(target.primary_key.columns) and target is not table:
-                found.append(Link(table.name, key.parent.name, target.name))
-    return sorted(found, key=lambda link: (link.table, link.column))
+    return [Link(link.table.name, link.column.name, link.target.name)
+            for link in foreign_key_links(metadata)
+            if not link.table.info.get("derived") and link.target is not link.table]
 
 
 def user_links(metadata: MetaData) -> list[Link]:
@@ -101,18 +89,13 @@ def _select_ids(table: Table, conditions: Iterable[object]) -> set[int]:
     if not conditions:
         return set()
     return set(db.session.execute(
-        select(_id_column(table)).where(or_(*conditions))  # type: ignore[arg-type]
+        select(id_column(table)).where(or_(*conditions))  # type: ignore[arg-type]
     ).scalars())
-
-
-def _chunks(ids: set[int], size: int = 500) -> list[list[int]]:
-    ordered = sorted(ids)
-    return [ordered[start:start + size] for start in range(0, len(ordered), size)]
 
 
 def _in(column: Column[int], ids: set[int]) -> list[object]:
     # Chunked so a long history never passes the drivers' bound-parameter limits.
-    return [column.in_(chunk) for chunk in _chunks(ids)]
+    return [column.in_(chunk) for chunk in id_chunks(ids)]
 
 
 def person_row_ids(user_id: int, email: str, metadata: MetaData | None = None
@@ -159,8 +142,9 @@ def person_rows(user_id: int, email: str, metadata: MetaData | None = None) -> P
     for name, ids in result.ids.items():
         table = metadata.tables[name]
         rows: list[dict[str, object]] = []
-        for chunk in _chunks(ids):
+        key = id_column(table)
+        for chunk in id_chunks(ids):
             rows.extend(dict(row._mapping) for row in db.session.execute(
-                select(*text_columns(table)).where(_id_column(table).in_(chunk))))
-        result.rows[name] = sorted(rows, key=lambda row: int(row[_id_column(table).name]))
+                select(*text_columns(table)).where(key.in_(chunk))))
+        result.rows[name] = sorted(rows, key=lambda row: int(row[key.name]))
     return result
