@@ -206,6 +206,32 @@ def test_the_plan_page_gives_the_pdfs_pages_once_made_for_the_plan_as_it_is(
     assert pages_said() == str(len(PdfReader(io.BytesIO(longer)).pages))
 
 
+def test_the_plan_page_gives_each_pdfs_pages_the_appendix_included(app, client, trainee):
+    typical_plan(app, trainee.id)
+    said = re.compile(r">Download your plan (as a PDF|with everything you wrote \(PDF\))</a>"
+                      r"(?: \((\d+) pages?\))?")
+
+    def pages_said() -> dict[str, str | None]:
+        page = client.get("/plan/").get_data(as_text=True)
+        return {link: pages or None for link, pages in said.findall(page)}
+
+    nothing_made = {"as a PDF": None, "with everything you wrote (PDF)": None}
+    assert pages_said() == nothing_made
+    client.get("/plan/pdf?appendix=yes")
+    run_jobs(app)
+    everything = client.get("/plan/pdf?appendix=yes").data
+    counted = len(PdfReader(io.BytesIO(everything)).pages)
+    assert counted > 1
+    assert pages_said() == {"as a PDF": None, "with everything you wrote (PDF)": str(counted)}
+    client.get("/plan/pdf")
+    run_jobs(app)
+    plan = client.get("/plan/pdf").data
+    assert pages_said() == {"as a PDF": str(len(PdfReader(io.BytesIO(plan)).pages)),
+                            "with everything you wrote (PDF)": str(counted)}
+    client.post("/plan/summary", data={"summary": "A different aim."})
+    assert pages_said() == nothing_made  # both have changed since
+
+
 def first_look_misses(monkeypatch, name: str) -> None:
     """``rendering.<name>`` answers "not made" the first time only: as if a job stored the
     PDF between that look and the next."""

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,10 +155,13 @@ def plan_pdf_is_kept(user_id: int, digest: str) -> bool:
                               ).first() is not None
 
 
-def kept_plan_pages(user_id: int, digest: str) -> int | None:
-    """How many pages the kept PDF of this content has."""
-    return db.session.execute(select(PdfRender.pages).where(*_kept(user_id, digest))
-                              ).scalar_one_or_none()
+def kept_plan_pages(user_id: int, digests: Iterable[str]) -> dict[str, int]:
+    """How many pages the kept PDF of each of these contents has, by digest (those not
+    made, or no longer kept, left out), in one query."""
+    keys = {plan_key(user_id, digest): digest for digest in digests}
+    rows = db.session.execute(select(PdfRender.key, PdfRender.pages).where(
+        PdfRender.key.in_(keys), PdfRender.pdf.is_not(None)))
+    return {keys[key]: pages for key, pages in rows}
 
 
 def live_plan_download(owner: User, requester_id: int, registry: ModuleRegistry, *,

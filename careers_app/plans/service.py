@@ -135,15 +135,32 @@ def assemble(user: User, registry: ModuleRegistry, today: dt.date | None = None,
     ``appendix`` adds every answer of every module ("Everything I wrote").
     ``standard_print``: printed with the standard settings, not the owner's reading
     preferences, as everything printed for someone else is (a coach's copy)."""
+    (plan,) = _assembled(user, registry, today, (appendix,), standard_print=standard_print)
+    return plan
+
+
+def assemble_with_and_without_appendix(user: User, registry: ModuleRegistry
+                                       ) -> tuple[AssembledPlan, AssembledPlan]:
+    """The live plan, and the same with "Everything I wrote", from one read of the
+    answers (the plan page says how long each PDF is once it has been made)."""
+    plan, with_appendix = _assembled(user, registry, None, (False, True))
+    return plan, with_appendix
+
+
+def _assembled(user: User, registry: ModuleRegistry, today: dt.date | None,
+               appendixes: tuple[bool, ...], *, standard_print: bool = False
+               ) -> list[AssembledPlan]:
     saved = saved_steps(user.id)
     items, worksheet_rows, fillers = collect(registry, saved, plan_choices(user.id))
     actions, tracked, untracked = _merge_actions(user.id, worksheet_rows)
     plan = find_plan(user.id)
-    document = build_document(owner_of(user), today or uk_today(),
-                              plan.summary if plan else "", items, actions, fillers,
-                              everything(registry, saved) if appendix else None)
+    owner, day = owner_of(user), today or uk_today()
     reading = DEFAULT_PREFERENCES if standard_print else preferences_of(user)
-    return AssembledPlan(document, tracked, untracked, reading.for_print())
+    return [AssembledPlan(build_document(owner, day, plan.summary if plan else "", items,
+                                         actions, fillers,
+                                         everything(registry, saved) if appendix else None),
+                          tracked, untracked, reading.for_print())
+            for appendix in appendixes]
 
 
 # -- what is on the plan -------------------------------------------------------------

@@ -39,14 +39,16 @@ def _own_action(action_id: int) -> PlanAction:
 @bp.get("/plan/")
 @roles_required(Role.TRAINEE)
 def index() -> str:
-    plan = service.assemble(current_user, _registry())
+    plan, with_appendix = service.assemble_with_and_without_appendix(current_user,
+                                                                     _registry())
     shares = sharing.shares_of(current_user.id)
     comments = sharing.comments_by_section([share.id for share in shares])
+    pages = rendering.kept_plan_pages(current_user.id, (plan.hash, with_appendix.hash))
     return render_template(
         "plans/index.html", doc=plan.document, untracked=len(plan.untracked),
         comments=comments, comment_sections=COMMENT_SECTIONS, blank=is_blank(plan.document),
-        shares=[share for share in shares if share.is_active(uk_today())],
-        form=BaseForm(), pdf_pages=rendering.kept_plan_pages(current_user.id, plan.hash),
+        shares=[share for share in shares if share.is_active(uk_today())], form=BaseForm(),
+        pdf_pages=pages.get(plan.hash), appendix_pdf_pages=pages.get(with_appendix.hash),
     )
 
 
