@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 import tracemalloc
 from urllib.parse import urlencode
 
@@ -152,16 +151,15 @@ def test_a_6000_by_6000_blank_matrix_is_refused_before_any_cell_is_read(app, cli
     body = json.dumps({"version": 0, "answers": {spec.id: {
         "options": [""] * 6000, "criteria": [{"label": ""}] * 6000}}})
     tracemalloc.start()
-    started = time.perf_counter()
     response = autosave(client, module, step, body)
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert response.status_code == 422
     assert response.json["errors"][spec.id] == f"Compare up to {spec.max_options} options"
-    # Before the check: about 5 s and 240 MB (36 million cells); now a few MB at most.
+    # Before the check: about 5 s and 240 MB (36 million cells); now a few MB at most. The
+    # memory is the measure: the cells never made are the time never spent, and unlike
+    # the time it does not depend on how busy the machine is.
     assert peak < 30 * 1024 * 1024, peak
-    assert elapsed < 2, elapsed
 
 
 @pytest.mark.parametrize(("shape", "message"), [
