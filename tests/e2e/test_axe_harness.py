@@ -2,7 +2,7 @@
 (axe-core put into the document) and again (axe-core already there), and passes once
 the page is put right, so it never reports an earlier run's results. A document that
 passed is not checked again while it stays the same, so a change after a pass must be
-caught."""
+caught. The layout checks find a page too wide for a phone with the largest text."""
 
 from __future__ import annotations
 
@@ -41,3 +41,26 @@ def test_a_page_that_passed_is_checked_again_once_it_changes(
     with pytest.raises(pytest.fail.Exception) as failure:
         assert_accessible(page)
     assert "image-alt" in str(failure.value)
+
+
+# Fits a phone, but not with the largest text a reader can choose: a box that grows with
+# the text size and is kept from wrapping.
+TOO_WIDE_AT_THE_LARGEST_TEXT = """<!DOCTYPE html><html lang="en-GB"><head>
+<title>Largest text</title><style>
+  html[data-reading-text-size="largest"] #label { font-size: 64px; }
+  #label { display: inline-block; white-space: nowrap; font-size: 16px; }
+</style></head><body><main><h1>Largest text</h1>
+<p id="label">Seventeen letters</p></main></body></html>"""
+
+
+def test_a_page_too_wide_for_a_phone_at_the_largest_text_fails_and_is_put_back(
+        page: Any) -> None:
+    path = "/harness/too-wide-at-the-largest-text"
+    page.route(f"**{path}", lambda route: route.fulfill(
+        body=TOO_WIDE_AT_THE_LARGEST_TEXT, content_type="text/html"))
+    with pytest.raises(pytest.fail.Exception) as failure:
+        page.goto(path)  # checked as it loads
+    assert f"{path} at 320 px with the largest text is " in str(failure.value)
+    assert "wider than the window; widest: <p#label>" in str(failure.value)
+    assert page.viewport_size == {"width": 1280, "height": 900}
+    assert page.evaluate("() => document.documentElement.dataset.readingTextSize") is None
