@@ -41,11 +41,18 @@ def pdf_text(data: bytes) -> str:
 
 @pytest.fixture
 def app(database_url: str, tmp_path):  # type: ignore[no-untyped-def]
-    """Jobs wait in a real queue (a SQLite file) until a test runs them."""
+    """Jobs wait in a real queue (a SQLite file) until a test runs them. The plan's own
+    render after a change (the pre-render) is never due within a test unless the test
+    shortens its delay: at 0.4 s it fell due, on a busy machine, before a test's first
+    run of the queue, and made a PDF (or used up an attempt) the test was counting."""
     with fresh_app(database_url, QUEUE_IMMEDIATE=False,
                    QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
-                   PDF_PRERENDER_DELAY=0.4, PDF_RETRY_DELAY=RETRY_DELAY) as app:
+                   PDF_PRERENDER_DELAY=PRERENDER_NEVER_DUE,
+                   PDF_RETRY_DELAY=RETRY_DELAY) as app:
         yield app
+
+
+PRERENDER_NEVER_DUE = 3600.0
 
 
 # Long enough that a slow first run of the queue never reaches the retry it scheduled.
