@@ -579,13 +579,15 @@ def _colour_shape(page: Any, kind: str) -> str:
 
 
 def _scheme_problems(page: Any) -> list[str]:
-    """The first time a shape of page is checked (see _colour_shape), axe's colour rules
-    in each scheme with the largest text. Put back as it was after."""
+    """The first time a kind of page is checked, laid out 320 px wide with the largest
+    text; the first time a shape of page is checked (see _colour_shape), axe's colour
+    rules in each scheme with the largest text. Put back as it was after."""
+    kind = _page_kind(page.url)
     if page.viewport_size is None:
         return []
-    shape = _colour_shape(page, _page_kind(page.url))
+    shape = _colour_shape(page, kind)
     todo = [scheme for scheme in SCHEMES if (shape, scheme) not in _schemes_checked]
-    if not todo:
+    if not todo and kind in _largest_text_checked:
         return []
     _schemes_checked.update((shape, scheme) for scheme in todo)
     before = page.evaluate(_READING_STATE)
@@ -598,24 +600,14 @@ def _scheme_problems(page: Any) -> list[str]:
                 problems.append(f"axe found {len(violations)} violation(s) on {page.url} in "
                                 f"the {scheme} colour scheme with the largest text:\n"
                                 + describe_violations(violations))
+        if kind not in _largest_text_checked:
+            _largest_text_checked.add(kind)
+            page.evaluate(_SET_READING, [before[0], "largest"])
+            problems.append(_too_wide(page, PHONE_WIDTH, f"at {PHONE_WIDTH} px with the "
+                                                         "largest text"))
     finally:
         page.evaluate(_SET_READING, before)
-    return problems
-
-
-def _largest_text_problem(page: Any) -> str | None:
-    """The first time a kind of page is checked, how far it passes the window with the
-    largest text the reading preferences offer (the window already narrowed)."""
-    kind = _page_kind(page.url)
-    if kind in _largest_text_checked:
-        return None
-    _largest_text_checked.add(kind)
-    before = page.evaluate(_READING_STATE)
-    page.evaluate(_SET_READING, [before[0], "largest"])
-    try:
-        return _too_wide(page, PHONE_WIDTH, f"at {PHONE_WIDTH} px with the largest text")
-    finally:
-        page.evaluate(_SET_READING, before)
+    return [problem for problem in problems if problem]
 
 
 def _too_wide(page: Any, width: int, what: str) -> str | None:
@@ -640,11 +632,8 @@ def _reflow_problems(page: Any) -> list[str]:
     page: at 320 px, with text at 200 % on a desktop window, and with a reader's text
     spacing. The page is put back as it was, so the test goes on at its own size.
 
-    The first time a kind of page is checked, it is also laid out with the largest text
-    (_largest_text_problem). The window is narrowed once for all the 320 px checks: each
-    resize lays the document out again, and resizing twice instead of four times took a
-    quarter off these checks (the largest text's own pair of resizes, once for each of
-    about 230 kinds of page, went the same way)."""
+    The window is narrowed once for both 320 px checks: each resize lays the document
+    out again, and resizing twice instead of four times took a quarter off these checks."""
     size = page.viewport_size
     if size is None:
         return []
@@ -667,7 +656,6 @@ def _reflow_problems(page: Any) -> list[str]:
         page.evaluate("document.getElementById('wcag-text-spacing').remove()")
     try:
         problems.append(_too_wide(page, PHONE_WIDTH, f"at {PHONE_WIDTH} px"))
-        problems.append(_largest_text_problem(page))
     finally:
         if size["width"] != PHONE_WIDTH:
             page.set_viewport_size(size)
