@@ -144,14 +144,14 @@ def cached_plan_pdf(user_id: int, digest: str) -> bytes | None:
     ).scalar_one_or_none()
 
 
-def _kept(user_id: int, digest: str) -> tuple[Any, ...]:
-    """The render of this content, once its PDF is made and while it is kept."""
-    return PdfRender.key == plan_key(user_id, digest), PdfRender.pdf.is_not(None)
+def _kept(keys: Iterable[str]) -> tuple[Any, ...]:
+    """The renders under these keys, once their PDF is made and while it is kept."""
+    return PdfRender.key.in_(keys), PdfRender.pdf.is_not(None)
 
 
 def plan_pdf_is_kept(user_id: int, digest: str) -> bool:
     """Whether the PDF of this content is kept (without reading its bytes)."""
-    return db.session.execute(select(PdfRender.id).where(*_kept(user_id, digest))
+    return db.session.execute(select(PdfRender.id).where(*_kept([plan_key(user_id, digest)]))
                               ).first() is not None
 
 
@@ -159,8 +159,7 @@ def kept_plan_pages(user_id: int, digests: Iterable[str]) -> dict[str, int]:
     """How many pages the kept PDF of each of these contents has, by digest (those not
     made, or no longer kept, left out), in one query."""
     keys = {plan_key(user_id, digest): digest for digest in digests}
-    rows = db.session.execute(select(PdfRender.key, PdfRender.pages).where(
-        PdfRender.key.in_(keys), PdfRender.pdf.is_not(None)))
+    rows = db.session.execute(select(PdfRender.key, PdfRender.pages).where(*_kept(keys)))
     return {keys[key]: pages for key, pages in rows}
 
 
