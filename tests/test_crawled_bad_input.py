@@ -1,5 +1,6 @@
 """Every page each role reaches by following links, and every form on those pages, given
-the input that breaks things: no 500 anywhere.
+the input that breaks things: no 500 anywhere, and a form shown again with an error keeps
+what else was typed in it, under the NHS.UK error summary.
 
 The per-feature bad-input tests name their forms one by one; this one finds them the way
 a person does, so a form added later is covered without being listed. It runs on the
@@ -124,6 +125,28 @@ def nasty_queries(url: str) -> Iterator[str]:
             yield f"{parts.path}?page={value}&q={value}"
 
 
+def hidden_inputs(html: str) -> set[str]:
+    """Names of a page's hidden inputs: the page's own state (tokens, versions), not what
+    a person typed."""
+    return {match.group(1) for tag in re.findall(r"<input[^>]*>", html)
+            if 'type="hidden"' in tag and (match := re.search(r'name="([^"]+)"', tag))}
+
+
+def lost_on_error(action: str, sent: list[tuple[str, str]], changed: str,
+                  html: str) -> set[str]:
+    """The typed fields, other than the one made nasty, whose values a form shown again
+    with an error no longer holds (passwords are not shown again, by design)."""
+    shown = [fields for shown_action, fields in post_forms(html) if shown_action == action]
+    if "nhsuk-error-summary" not in html or not shown:
+        return set()
+    names = {name for name, _ in sent}
+    again = max(shown, key=lambda fields: len(names & {name for name, _ in fields}))
+    kept, hidden = set(again), hidden_inputs(html)
+    return {name for name, value in sent
+            if name != changed and name not in hidden and not name.endswith("password")
+            and value and (name, value) not in kept}
+
+
 @pytest.fixture
 def crawled_app(csrf_app: Flask) -> Flask:
     """Everyone of ``everything``, and an application waiting in the coordinator's queue,
@@ -142,7 +165,7 @@ def crawled_app(csrf_app: Flask) -> Flask:
 
 
 @pytest.mark.parametrize(("email", "start", "followed"), CRAWLS.values(), ids=CRAWLS.keys())
-def test_no_page_or_form_a_role_reaches_gives_a_server_error(
+def test_no_page_or_form_a_role_reaches_fails_or_loses_what_was_typed(
         crawled_app: Flask, email: str, start: str, followed: re.Pattern[str]):
     client = signed_in_client(crawled_app, email)
     pages = crawl(client, start, followed)
@@ -156,7 +179,12 @@ def test_no_page_or_form_a_role_reaches_gives_a_server_error(
                                        headers={"Referer": f"https://careers.test{url}"})
                 tried += 1
                 assert response.status_code < 500, (action, name, value[:20])
-                assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+                page = response.get_data(as_text=True)
+                assert "<script>alert(1)</script>" not in page
+                # An error beside a field comes with the summary at the top of the page.
+                assert ("nhsuk-error-message" not in page
+                        or "nhsuk-error-summary" in page), (action, name)
+                assert not lost_on_error(action, fields, name, page), (action, name)
     assert tried > 100
     for url in pages:
         for changed in nasty_queries(url):

@@ -131,6 +131,20 @@ def test_list_rows_from_a_form_follow_the_row_counter():
         {"name": "", "why": ""}] * 3  # bounded at max_rows + 1
 
 
+@pytest.mark.parametrize("counter", [None, "", "two", "a\x00b", "\ufffd", "-1"])
+def test_list_rows_without_a_readable_counter_are_the_rows_posted(counter):
+    # A form that lost its hidden counter (or had it mangled) still has the rows typed in
+    # it; they were dropped, and the page shown again without them.
+    field = spec("list", **LIST)
+    form = MultiDict({"f--0--name": "GP", "f--1--why": "Pay", "f--x--name": "not a row"})
+    if counter is not None:
+        form["f--rows"] = counter
+    assert read_field(form, field) == [{"name": "GP", "why": ""}, {"name": "", "why": "Pay"}]
+    far = MultiDict({"f--0--name": "GP", "f--999999999999--why": "Pay"})
+    assert read_field(far, field) == [{"name": "GP", "why": ""}] + [
+        {"name": "", "why": ""}] * 2  # bounded at max_rows + 1, as a counter is
+
+
 def test_action_table_wants_an_action_and_a_real_target_date_to_continue():
     field = spec("action_table", required=True, min_rows=1)
     row = {"action": "Book a taster day", "measure": "Date booked", "support": "",

@@ -209,10 +209,23 @@ def name(*parts: object) -> str:
 
 
 def row_count(form: MultiDict[str, str], spec: FieldSpec) -> int:
-    """How many rows the page showed, from its hidden counter (bounded, never trusted)."""
+    """How many rows the page showed, from its hidden counter (bounded, never trusted).
+
+    A form without a readable counter (lost, or mangled on the way) still holds the rows
+    typed in it: they are counted instead of dropped."""
     raw = form.get(name(spec.id, "rows"), "")
-    count = int(raw[:6]) if raw.isascii() and raw.isdigit() else 0
+    count = int(raw[:6]) if raw.isascii() and raw.isdigit() else _rows_posted(form, spec)
     return min(count, spec.max_rows + 1)
+
+
+def _rows_posted(form: MultiDict[str, str], spec: FieldSpec) -> int:
+    """One more than the highest row number among the form's inputs for this field."""
+    prefix, highest = name(spec.id, ""), -1
+    for key in form:
+        row = key[len(prefix):].split("--", 1)[0] if key.startswith(prefix) else ""
+        if row.isascii() and row.isdigit():
+            highest = max(highest, int(row[:6]))
+    return highest + 1
 
 
 def read_date_parts(form: MultiDict[str, str], *prefix: object) -> dict[str, str]:
