@@ -1,6 +1,8 @@
-"""Every page each role reaches by following links, and every form on those pages, given
-the input that breaks things: no 500 anywhere, and a form shown again with an error keeps
-what else was typed in it, under the NHS.UK error summary.
+"""Every page each role reaches by following links, and every form on those pages.
+
+Given the input that breaks things: no 500 anywhere, and a form shown again with an error
+keeps what else was typed in it, under the NHS.UK error summary. Tried by someone else:
+404 (or 403 for an area their role keeps them out of) and none of the owner's words.
 
 The per-feature bad-input tests name their forms one by one; this one finds them the way
 a person does, so a form added later is covered without being listed. It runs on the
@@ -19,10 +21,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
 
 from careers_app.coaching import service as coaching
+from careers_app.security import Role
+from tests.conftest import csrf_token_from
 from tests.factories import make_account
-from tests.personal_data_steps import COACH, PERSON, everything
+from tests.personal_data_steps import CANARIES, COACH, OTHER, PERSON, everything
 from tests.session_steps import post_forms, replaced, signed_in_client
 
 # Each field is sent with one of these in place of what the page offered. The long one is
@@ -191,3 +196,51 @@ def test_no_page_or_form_a_role_reaches_fails_or_loses_what_was_typed(
             assert client.get(changed).status_code < 500, changed
     # Still signed in, and the session survived all of it.
     assert client.get("/dashboard").status_code == 200
+
+
+# Outsiders with nothing shared with them, and the areas their roles keep them out of as
+# a whole (403); anywhere else, someone else's object is not found (404).
+OUTSIDERS = {
+    "trainee": ((), re.compile(r"^/(coaching/caseload|shared-with-me|workshops/\d|admin|"
+                               r"coaching/queue)")),
+    "coach and facilitator": ((Role.COACH, Role.FACILITATOR),
+                              re.compile(r"^/(admin|coaching/queue)")),
+}
+WITH_AN_ID = re.compile(r"/\d+(/|$|\?|#)")
+
+
+@pytest.mark.parametrize(("roles", "kept_out"), OUTSIDERS.values(), ids=OUTSIDERS.keys())
+def test_someone_else_following_anothers_links_and_forms_gets_404_and_no_private_text(
+        crawled_app: Flask, roles: tuple[Role, ...], kept_out: re.Pattern[str]):
+    """An outsider tries every page and form that Olly (whose private text is all
+    canaries), Olly's coach, and Pat (who runs the workshop Olly showed answers to)
+    reached."""
+    theirs: dict[str, str] = {}
+    for email in (OTHER, COACH, PERSON):
+        theirs |= crawl(signed_in_client(crawled_app, email), "/dashboard", EVERYTHING_ELSE)
+    with crawled_app.app_context():
+        make_account("fern@example.org", full_name="Fern Outsider", roles=roles)
+    outsider = signed_in_client(crawled_app, "fern@example.org")
+
+    def refused(path: str) -> tuple[int, ...]:
+        return (403,) if kept_out.match(path) else (404,)
+
+    with_ids = [url for url in theirs if WITH_AN_ID.search(url)]
+    assert len(with_ids) > 5, sorted(theirs)
+    for url in theirs:
+        response = outsider.get(url)
+        page = response.get_data(as_text=True)
+        assert not [canary for canary in CANARIES if canary in page], url
+        if url in with_ids:
+            assert response.status_code in refused(url), (url, response.status_code)
+    forms = [(url, action, fields) for url, action, fields in distinct_forms(theirs)
+             if WITH_AN_ID.search(action)]
+    assert len(forms) > 5
+    token = csrf_token_from(outsider.get("/dashboard").get_data(as_text=True))
+    for url, action, fields in forms:
+        # Sent as the outsider's own page would send it, with their CSRF token.
+        mine = [(name, token if name.endswith("csrf_token") else value)
+                for name, value in fields]
+        response = outsider.post(action, data=MultiDict(mine),
+                                 headers={"Referer": f"https://careers.test{url}"})
+        assert response.status_code in refused(action), (action, response.status_code)
