@@ -6,6 +6,10 @@ navigation; a field's definition), so each distinct set of inputs is rendered on
 the HTML reused. A key holds every input the fragment is drawn from, so two people get
 the same fragment only where their pages would be identical anyway.
 
+A form that shows only its defaults (the workshop page's "assign a module") is kept
+the same way, without its CSRF token, until it is posted; then it is drawn with what
+was typed and its errors, and that is not kept.
+
 What changes from request to request (the CSRF token) or is a person's own (a typed
 answer) is never stored: the fragment is rendered with a slot in its place, and the
 slot is filled after the fragment is fetched. Slots are filled in one pass over the
@@ -23,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 
 from flask import Flask, current_app
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 MAX_ENTRIES = 4096
@@ -82,5 +87,27 @@ def fragments() -> FragmentCache:
     return current_app.extensions["fragments"]
 
 
+def untouched_form_key(name: str, form: FlaskForm) -> tuple[Hashable, ...] | None:
+    """The key of a form's fields drawn as a GET shows them, or None once it was posted.
+
+    Before a post a form shows only its defaults and choices, the same for everyone who
+    opens the page; once posted it shows what the person typed and their errors, which
+    are never kept."""
+    if form.is_submitted() or form.errors:
+        return None
+    return (name, *((field.name, repr(field.data), repr(getattr(field, "choices", None)))
+                    for field in form))
+
+
+def kept_untouched(name: str, form: FlaskForm, caller: Callable[[], str]) -> Markup:
+    """Jinja call block: its body (a form's fields, without the CSRF token, which changes
+    with the session) drawn once per process while the form shows only its defaults."""
+    key = untouched_form_key(name, form)
+    if key is None:
+        return Markup(caller())  # noqa: S704 - rendered by Jinja
+    return Markup(fragments().get(key, caller))  # noqa: S704 - rendered by Jinja
+
+
 def init_fragments(app: Flask) -> None:
     app.extensions["fragments"] = FragmentCache()
+    app.jinja_env.globals["kept_untouched"] = kept_untouched

@@ -165,3 +165,40 @@ def test_the_header_shows_the_current_area_for_each_page(app, client, trainee, p
     current = re.findall(r'aria-current="page"[^>]*>\s*(?:<strong[^>]*>)?\s*([^<]+)<', page)
     expected = {"/dashboard": ["Dashboard"], "/plan/": ["My action plan"]}.get(path, [])
     assert [text.strip() for text in current] == expected, path
+
+
+def test_the_workshop_assign_form_is_kept_only_while_it_shows_its_defaults(
+        app, make_user, sign_in):
+    from careers_app.security import Role
+    from tests.workshop_steps import assign_form, the_workshop, workshop_form
+
+    pages = {}
+    for email, name in (("jo@example.org", "Jo Facilitator"), ("kim@example.org", "Kim Other")):
+        make_user(email, full_name=name, roles=(Role.FACILITATOR,))
+        person = app.test_client()
+        sign_in(email, test_client=person)
+        assert person.post("/workshops/new", data=workshop_form(
+            title=f"{name}'s evening")).status_code == 302
+        pages[name] = (person, f"/workshops/{the_workshop(app).id}")
+        person.get(pages[name][1])  # shows "Workshop created" once
+
+    kept = {name: comparable(person.get(path).get_data(as_text=True))
+            for name, (person, path) in pages.items()}
+    assert [key for key in app.extensions["fragments"].entries() if key[0] == "workshop-assign"]
+    app.jinja_env.auto_reload = True  # as in development: every fragment drawn afresh
+    for name, (person, path) in pages.items():
+        assert kept[name] == comparable(person.get(path).get_data(as_text=True)), name
+        assert f"{name}&#39;s evening" in kept[name]
+    app.jinja_env.auto_reload = False
+
+    # Posted with a mistake, the form shows what was typed and the error, not the defaults.
+    person, path = pages["Jo Facilitator"]
+    response = person.post(path, data=assign_form("scan-1-self-awareness", days="400"))
+    html = response.get_data(as_text=True)
+    assert "Enter a number of days from 0 to 365" in html
+    assert re.search(r'name="assign-days"[^>]*value="400"', html)
+    assert re.search(r'name="assign-days"[^>]*value="7"', person.get(path).get_data(as_text=True))
+    (markup,) = [markup for found, markup in app.extensions["fragments"].entries().items()
+                 if found[0] == "workshop-assign"]
+    assert 'name="assign-days"' in markup
+    assert 'value="400"' not in markup and 'name="csrf_token"' not in markup
