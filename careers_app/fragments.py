@@ -95,8 +95,9 @@ def untouched_form_key(name: str, form: FlaskForm) -> tuple[Hashable, ...] | Non
     are never kept."""
     if form.is_submitted() or form.errors:
         return None
+    # The CSRF token is drawn outside the kept body, and must not split the key by session.
     return (name, *((field.name, repr(field.data), repr(getattr(field, "choices", None)))
-                    for field in form))
+                    for field in form if field.type != "CSRFTokenField"))
 
 
 def kept_untouched(name: str, form: FlaskForm, caller: Callable[[], str]) -> Markup:
