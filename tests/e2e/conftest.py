@@ -702,7 +702,10 @@ def page(browser, live_url: str, request: pytest.FixtureRequest):  # type: ignor
         viewport={"width": 1280, "height": 900},
         ignore_https_errors=_stack_run(request),
     )
-    context.set_default_timeout(10_000)
+    # Playwright's own default. The waits are there to end a hang, not to time the app:
+    # with the browser tests and the rest of the suite sharing two busy cores, a page's
+    # load event once came after the 10 s this was before.
+    context.set_default_timeout(30_000)
     context.on("page", _track)  # pop-ups, if any, are checked too
     browser_page = context.new_page()
     if browser_page not in _visits:
