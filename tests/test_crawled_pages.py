@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 from flask import Flask
@@ -124,10 +124,11 @@ def nasty_queries(url: str) -> Iterator[str]:
     ?q= (the worksheets read neither)."""
     parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    for value in NASTY_QUERY:
-        for index, (name, _) in enumerate(pairs):
-            changed = pairs[:index] + [(name, "")] + pairs[index + 1:]
-            yield f"{parts.path}?{urlencode(changed)}".replace(f"{name}=", f"{name}={value}", 1)
+    for value in NASTY_QUERY:  # already percent-encoded: sent as they are
+        for index in range(len(pairs)):
+            query = "&".join(f"{quote(name)}={value if at == index else quote(kept)}"
+                             for at, (name, kept) in enumerate(pairs))
+            yield f"{parts.path}?{query}"
         if not WORKSHEETS.match(parts.path):
             yield f"{parts.path}?page={value}&q={value}"
 
