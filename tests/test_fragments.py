@@ -48,7 +48,6 @@ def test_every_step_page_with_kept_fragments_is_the_page_drawn_afresh(app, clien
     kept = {path: comparable(client.get(path).get_data(as_text=True)) for path in paths}
     again = {path: comparable(client.get(path).get_data(as_text=True)) for path in paths}
     assert app.extensions["fragments"].entries(), "nothing was kept: the test would prove nothing"
-    import time; time.sleep(1.1)
     app.jinja_env.auto_reload = True  # as in development: every fragment drawn afresh
     for path in paths:
         fresh = comparable(client.get(path).get_data(as_text=True))
@@ -191,7 +190,6 @@ def test_the_workshop_assign_form_is_kept_only_while_it_shows_its_defaults(
     # One kept form for both facilitators' sessions and workshops.
     assert len([key for key in app.extensions["fragments"].entries()
                 if key[0] == "workshop-assign"]) == 1
-    import time; time.sleep(1.1)
     app.jinja_env.auto_reload = True  # as in development: every fragment drawn afresh
     for name, (person, path) in pages.items():
         assert kept[name] == comparable(person.get(path).get_data(as_text=True)), name
