@@ -44,9 +44,20 @@ for (const form of document.querySelectorAll("form[data-draft-url]")) {
     timer = setTimeout(save, DELAY_MS);
   }
 
+  // A field left for one of this form's own buttons: the post that button sends saves
+  // the same answers, so no draft is sent beside it (two saves at once, and on a first
+  // save two applications). The pending save stays scheduled in case the click does
+  // not happen. (Browsers that do not focus a clicked button still save here.)
+  const toOwnButton = (event) => event.relatedTarget?.form === form
+    && event.relatedTarget.type === "submit";
+
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
   form.addEventListener("focusout", (event) => {
-    if (event.target.matches("input, textarea, select") && timer) { clearTimeout(timer); save(); }
+    if (event.target.matches("input, textarea, select") && timer && !toOwnButton(event)) {
+      clearTimeout(timer);
+      save();
+    }
   });
+  form.addEventListener("submit", () => { clearTimeout(timer); timer = null; });
 }
