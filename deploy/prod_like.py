@@ -358,6 +358,14 @@ class ProdLikeStack:
         self._logs.clear()
         self._drop_database()
 
+    def keep_logs(self, folder: Path) -> None:
+        """Copy the logs (nginx's access and error logs, each instance's, the worker's)
+        into ``folder``, before remove_files: a failed run can then be read afterwards.
+        They hold paths and events, never what anyone typed."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for log in self.run_dir.glob("*.log"):
+            shutil.copy2(log, folder / log.name)
+
     def remove_files(self) -> None:
         shutil.rmtree(self.run_dir, ignore_errors=True)
 

@@ -227,6 +227,9 @@ def prod_stack(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         yield stack
     finally:
         stack.stop()
+        kept_logs = os.environ.get("STACK_KEEP_LOGS", "").strip()
+        if kept_logs:  # .ci/run keeps them with the results
+            stack.keep_logs(Path(kept_logs))
         stack.remove_files()
 
 
