@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 
 from careers_app.accounts.models import User, UserRole
 from careers_app.audit import record
@@ -87,7 +87,16 @@ def find_any(application_id: int) -> CoachingApplication | None:
 # -- the trainee's application ------------------------------------------------------
 
 def start_or_resume(user: User) -> CoachingApplication:
-    """The trainee's open application, or a new draft filled in from their account."""
+    """The trainee's open application, or a new draft filled in from their account.
+
+    Two requests can start one at the same moment: the draft saved as the trainee types
+    and the form's own post. Each first writes the account's row, which makes the second
+    wait until the first has committed (a row lock on PostgreSQL, the write lock on
+    SQLite) and then find its draft, so a trainee never has two open applications. The
+    application returned may have been sent by then: callers check its status.
+    """
+    db.session.execute(update(User).where(User.id == user.id).values(id=User.id)
+                       .execution_options(synchronize_session=False))
     current = open_application(user.id)
     if current is not None:
         return current

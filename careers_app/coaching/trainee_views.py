@@ -61,6 +61,8 @@ def apply() -> str | Response:
                 form[name].data = value
     if form.validate_on_submit():
         draft = current or service.start_or_resume(current_user)
+        if draft.status != ApplicationStatus.DRAFT:  # sent from another tab meanwhile
+            return redirect(url_for(".application", application_id=draft.id))
         service.save_answers(draft, _answers(form))
         action = request.form.get("action", "save")
         if action == "attach":
@@ -97,6 +99,8 @@ def save_draft() -> tuple[Response, int]:
     if not form.validate_on_submit():
         return jsonify(errors={field.id: field.errors[0] for field in form if field.errors}), 422
     draft = current or service.start_or_resume(current_user)
+    if draft.status != ApplicationStatus.DRAFT:  # sent from another tab meanwhile
+        return jsonify(error="This application has been sent and can no longer change"), 409
     service.save_answers(draft, _answers(form))
     return jsonify(saved_at=f"{in_uk(draft.updated_at):%H:%M}"), 200
 
