@@ -31,6 +31,9 @@ from careers_app.plans.rendering import snapshot_download
 from careers_app.plans.waiting import snapshot_state, status_answer, waiting_page
 from careers_app.security import Role, roles_required
 
+# What the draft save answers once the application has been sent (from another tab).
+ALREADY_SENT = "This application has been sent and can no longer change"
+
 
 def _own(application_id: int) -> CoachingApplication:
     found = service.find_own(current_user.id, application_id)
@@ -94,13 +97,13 @@ def save_draft() -> tuple[Response, int]:
     """
     current = service.open_application(current_user.id)
     if current is not None and current.status != ApplicationStatus.DRAFT:
-        return jsonify(error="This application has been sent and can no longer change"), 409
+        return jsonify(error=ALREADY_SENT), 409
     form = ApplicationForm()
     if not form.validate_on_submit():
         return jsonify(errors={field.id: field.errors[0] for field in form if field.errors}), 422
     draft = current or service.start_or_resume(current_user)
     if draft.status != ApplicationStatus.DRAFT:  # sent from another tab meanwhile
-        return jsonify(error="This application has been sent and can no longer change"), 409
+        return jsonify(error=ALREADY_SENT), 409
     service.save_answers(draft, _answers(form))
     return jsonify(saved_at=f"{in_uk(draft.updated_at):%H:%M}"), 200
 
