@@ -564,3 +564,40 @@ def test_the_application_is_saved_as_the_trainee_types(app, people):
     anonymous = app.test_client().post("/coaching/apply/draft", data={"hopes": "x"},
                                        headers={"Accept": "application/json"})
     assert anonymous.status_code == 401
+
+
+def _link_in(app, subject: str) -> str:
+    """The path of the one link in the newest email with this subject, as the reader sees it."""
+    with app.app_context():
+        body = [m for m in outbox() if m["Subject"] == subject][-1].get_content()
+    links = re.findall(r"https?://\S+", body)
+    assert len(links) == 1, body
+    return links[0].split("://", 1)[1].split("/", 1)[1]
+
+
+def test_each_email_to_the_applicant_links_to_that_application(app, people):
+    """The declined email says 'you can see this decision here': the link must show it,
+    not a new application form (which is what /coaching/apply shows once one is declined).
+    """
+    apply(people["trainee"])
+    first = only_application(app)
+    path = "/" + _link_in(app, "We have your application for careers coaching")
+    assert path == f"/coaching/applications/{first.id}"
+    page = text_of(people["trainee"].get(path))
+    assert "Waiting for a coach" in page and "Withdraw" in page
+
+    people["coordinator"].post(f"/coaching/queue/{first.id}", data={
+        "action": "decline", "decline-reason": "You are in your first month of F1."})
+    path = "/" + _link_in(app, "Your application for careers coaching")
+    page = text_of(people["trainee"].get(path, follow_redirects=True))
+    assert "Declined" in page and "You are in your first month of F1." in page
+
+    apply(people["trainee"])  # applying again, then allocated: the newer application
+    with app.app_context():
+        newest = db.session.execute(db.select(CoachingApplication.id).order_by(
+            CoachingApplication.id.desc())).scalars().first()
+    people["coordinator"].post(f"/coaching/queue/{newest}", data={
+        "action": "allocate", "allocate-coach": str(people["coach_user"].id)})
+    path = "/" + _link_in(app, "A careers coach has been allocated to you")
+    assert path == f"/coaching/applications/{newest}"
+    assert "Sam Coach" in text_of(people["trainee"].get(path))

@@ -11,7 +11,6 @@ from typing import Literal
 
 from flask import render_template
 
-from careers_app.accounts.models import User
 from careers_app.clock import in_uk
 from careers_app.coaching import rules
 from careers_app.coaching.calendar import appointment_ics
@@ -29,10 +28,14 @@ SUBJECTS: dict[Change, str] = {
 }
 
 
-def tell_trainee(person: User, subject: str, template: str, **context: object) -> None:
-    """An email to the applicant about their application, linking to where they follow it."""
-    body = render_template(template, person=person,
-                           link=external_url("coaching.apply"), **context)
+def tell_trainee(application: CoachingApplication, subject: str, template: str,
+                 **context: object) -> None:
+    """An email to the applicant about their application, linking to that application's
+    page: it shows every status, where /coaching/apply shows a new form once it is closed."""
+    person = application.applicant
+    body = render_template(template, person=person, application=application,
+                           link=external_url("coaching.application",
+                                             application_id=application.id), **context)
     send_email(person.email, subject, body)
 
 

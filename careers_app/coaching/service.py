@@ -151,8 +151,8 @@ def submit(application: CoachingApplication, actor: User) -> None:
     else:
         application.training_number = training_numbers.tidy(application.training_number)
     transition(application, S.SUBMITTED, actor.id)
-    emails.tell_trainee(application.applicant, "We have your application for careers coaching",
-                        "email/coaching_received.txt", application=application)
+    emails.tell_trainee(application, "We have your application for careers coaching",
+                        "email/coaching_received.txt")
     db.session.commit()
 
 
@@ -239,16 +239,16 @@ def coaches_with_caseload() -> list[tuple[User, int]]:
 def allocate(application: CoachingApplication, coach: User, actor: User) -> None:
     application.coach_id = coach.id
     transition(application, S.ALLOCATED, actor.id)
-    emails.tell_trainee(application.applicant, "A careers coach has been allocated to you",
-                        "email/coaching_allocated.txt", application=application, coach=coach)
+    emails.tell_trainee(application, "A careers coach has been allocated to you",
+                        "email/coaching_allocated.txt", coach=coach)
     db.session.commit()
 
 
 def decline(application: CoachingApplication, reason: str, actor: User) -> None:
     application.decline_reason = reason
     transition(application, S.DECLINED, actor.id)
-    emails.tell_trainee(application.applicant, "Your application for careers coaching",
-                        "email/coaching_declined.txt", application=application)
+    emails.tell_trainee(application, "Your application for careers coaching",
+                        "email/coaching_declined.txt")
     db.session.commit()
 
 
