@@ -601,3 +601,41 @@ def test_each_email_to_the_applicant_links_to_that_application(app, people):
     path = "/" + _link_in(app, "A careers coach has been allocated to you")
     assert path == f"/coaching/applications/{newest}"
     assert "Sam Coach" in text_of(people["trainee"].get(path))
+
+
+@pytest.mark.parametrize(("choice", "appendix"), [("plan", False), ("everything", True)])
+def test_the_plan_chosen_is_attached_when_the_application_is_sent(app, people, choice,
+                                                                   appendix):
+    """Choosing a plan and pressing "Send application" sends it: no second button needed."""
+    typical_plan(app, people["trainee_user"].id)
+    page = text_of(people["trainee"].get("/coaching/apply"))
+    assert 'value="none" checked' in page and "Do not attach my plan" in page
+    apply(people["trainee"], plan_attachment=choice)
+    application = only_application(app)
+    assert application.status == "submitted" and application.snapshot_id is not None
+    with app.app_context():
+        snapshot = db.session.get(CoachingApplication, application.id).snapshot
+        assert snapshot.content["with_appendix"] is appendix
+        assert "It includes a copy of your action plan from" in outbox()[-1].get_content()
+    page = text_of(people["trainee"].get(f"/coaching/applications/{application.id}"))
+    assert "Copy from" in page and "Not attached" not in page
+
+
+def test_an_application_sent_without_a_plan_says_so(app, people):
+    apply(people["trainee"])  # no choice made: nothing attached, as the page showed
+    application = only_application(app)
+    assert application.snapshot_id is None
+    with app.app_context():
+        assert "It does not include your action plan." in outbox()[-1].get_content()
+    page = text_of(people["trainee"].get(f"/coaching/applications/{application.id}"))
+    assert "Not attached" in page
+
+
+def test_a_copy_attached_is_kept_unless_the_trainee_attaches_again(app, people):
+    trainee = people["trainee"]
+    trainee.post("/coaching/apply", data={**APPLICATION, "action": "attach"})
+    first = only_application(app).snapshot_id
+    page = text_of(trainee.get("/coaching/apply"))
+    assert 'value="keep" checked' in page and "Do not attach my plan" not in page
+    apply(trainee, plan_attachment="keep")
+    assert only_application(app).snapshot_id == first

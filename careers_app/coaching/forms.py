@@ -15,11 +15,26 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS
 from careers_app.coaching.eligibility import FORMATS, REGIONS, STAGES, WORKFORCE_SCHEMES
 from careers_app.forms import BaseForm, DatePartsField, choices
-from careers_app.plans.forms import appendix_field
 
 
 def _limit(limit: int, what: str) -> Length:
     return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
+
+
+# What "Send application" (or "Attach") does with the trainee's plan. Nothing is attached
+# unless they choose it, and a copy already attached stays unless they choose again.
+PLAN_NOT_ATTACHED = {
+    "none": "Do not attach my plan",
+    "plan": "Attach my plan",
+    "everything": "Attach my plan, with everything I wrote in the modules as an appendix",
+}
+PLAN_ATTACHED = {
+    "keep": "Keep the copy already attached",
+    "plan": "Attach my plan again as it is now",
+    "everything": "Attach my plan again as it is now, with everything I wrote in the "
+                  "modules as an appendix",
+}
+ATTACH_CHOICES = ("plan", "everything")
 
 
 class ApplicationForm(BaseForm):
@@ -41,10 +56,20 @@ class ApplicationForm(BaseForm):
                                   choices=choices(FORMATS))
     availability = TextAreaField("When are you usually free?", validators=[
         Optional(), _limit(1000, "When you are free")])
-    plan_appendix = appendix_field("What to attach")
+    # Every value is valid whichever page sent it; offer_attachment narrows what is shown.
+    plan_attachment = RadioField("Your action plan", validators=[Optional()],
+                                 choices=choices({**PLAN_NOT_ATTACHED, **PLAN_ATTACHED}))
     consent = BooleanField(
         "I agree that the coaching coordinator and the coach I am allocated may read this "
         "application and any copy of my action plan I attach")
+
+    def offer_attachment(self, attached: bool) -> None:
+        """Show the choices that fit the draft, picking the one that changes nothing
+        unless the trainee picked one of them."""
+        offered = PLAN_ATTACHED if attached else PLAN_NOT_ATTACHED
+        self.plan_attachment.choices = choices(offered)
+        if self.plan_attachment.data not in offered:
+            self.plan_attachment.data = "keep" if attached else "none"
 
 
 class AllocateForm(BaseForm):

@@ -21,7 +21,7 @@ from careers_app.audit import record_look
 from careers_app.clock import in_uk
 from careers_app.coaching import bp, rules, service, training_numbers
 from careers_app.coaching.calendar import appointment_ics
-from careers_app.coaching.forms import ApplicationForm, CancelForm
+from careers_app.coaching.forms import ATTACH_CHOICES, ApplicationForm, CancelForm
 from careers_app.coaching.models import ApplicationStatus, CoachingApplication
 from careers_app.db import utcnow
 from careers_app.forms import BaseForm, rerender_on_csrf_failure
@@ -68,14 +68,16 @@ def apply() -> str | Response:
             return redirect(url_for(".application", application_id=draft.id))
         service.save_answers(draft, _answers(form))
         action = request.form.get("action", "save")
-        if action == "attach":
-            service.attach_plan(draft, current_user, current_app.extensions["modules"],
-                                appendix=form.plan_appendix.data == "yes")
+        wanted = form.plan_attachment.data
+        if action == "attach":  # the button attaches the plan, whatever was picked
+            _attach(draft, appendix=wanted == "everything")
             flash("A copy of your action plan as it is now is attached.", "success")
             return redirect(url_for(".apply"))
         if action == "submit":
             problems = service.submission_problems(draft)
             if not problems:
+                if wanted in ATTACH_CHOICES:
+                    _attach(draft, appendix=wanted == "everything")
                 service.submit(draft, current_user)
                 return redirect(url_for(".application", application_id=draft.id, sent=1))
             for name, message in problems.items():
@@ -84,8 +86,14 @@ def apply() -> str | Response:
         else:
             flash("Your application is saved. You can finish it later.", "success")
             return redirect(url_for(".apply"))
+    form.offer_attachment(attached=current is not None and current.snapshot is not None)
     return render_template("coaching/apply.html", form=form, application=current,
                            ineligible=_ineligible(form), number_example=training_numbers.EXAMPLE)
+
+
+def _attach(draft: CoachingApplication, *, appendix: bool) -> None:
+    service.attach_plan(draft, current_user, current_app.extensions["modules"],
+                        appendix=appendix)
 
 
 @bp.post("/apply/draft")
