@@ -14,6 +14,7 @@ from jinja2 import (
     PackageLoader,
     select_autoescape,
 )
+from markupsafe import Markup, escape
 from wtforms.fields.choices import Choice
 
 from careers_app.pdf import stylesheet_url
@@ -58,11 +59,28 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters.update(
         error_link=error_link, radio_item=radio_item, select_item=select_item,
-        markdown=render_markdown,
+        markdown=render_markdown, typed_text=typed_text, typed_block=typed_block,
     )
     app.jinja_env.globals["pdf_stylesheet"] = stylesheet_url
     app.jinja_env.globals["default_print_preferences"] = DEFAULT_PREFERENCES
     app.jinja_env.globals["url_for"] = KeptUrls(app).url_for
+
+
+def typed_text(value: object) -> Markup:
+    """What a person typed, escaped, for an element that keeps its line breaks.
+
+    The NHS.UK macros indent every line of what they are given (``| indent``), which put
+    spaces at the start of each new paragraph of an answer shown in a summary list. A
+    line break written as a character reference is not a line to Jinja, and the browser
+    shows it as the same break.
+    """
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return escape(text).replace("\n", Markup("&#10;"))
+
+
+def typed_block(value: object) -> Markup:
+    """What a person typed, as a block that keeps its line breaks: for a macro's "html"."""
+    return Markup('<div class="app-answer-text">%s</div>') % typed_text(value)
 
 
 class KeptUrls:
