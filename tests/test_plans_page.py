@@ -175,7 +175,7 @@ def test_calendar_has_one_all_day_event_per_dated_action_with_stable_uids(app, c
     client.post("/plan/actions/new", data=action_form("Plan-only action", "9", "6", "2027"))
     response = client.get("/plan/actions.ics")
     assert response.status_code == 200
-    assert response.mimetype == "text/calendar"
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert response.headers["Cache-Control"] == "no-store"
     events = {str(e["summary"]): e for e in Calendar.from_ical(response.data).walk("VEVENT")}
     assert set(events) == {"Book a taster week in a GP surgery",

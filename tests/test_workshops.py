@@ -186,7 +186,9 @@ def test_a_member_who_leaves_disappears_from_the_matrix_and_the_csv(app, people)
     (membership,) = _memberships_of(app, people["trainee_user"].id)
     people["trainee"].post(f"/workshops/memberships/{membership}/leave")
     assert "Alex Trainee" not in text_of(people["facilitator"].get(url))
-    exported = people["facilitator"].get(f"{url}/progress.csv").get_data(as_text=True)
+    response = people["facilitator"].get(f"{url}/progress.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # charset once
+    exported = response.get_data(as_text=True)
     assert "Alex Trainee" not in exported and "Bea Second" in exported
     assert people["trainee2"].post(f"/workshops/memberships/{membership}/leave").status_code \
         == 404

@@ -28,7 +28,9 @@ def safe_file_name(person: str, what: str, extension: str) -> str:
 
 def attachment(body: bytes, person: str, what: str, extension: str) -> Response:
     name = safe_file_name(person, what, extension)
-    response = Response(body, mimetype=MEDIA_TYPES[extension])
+    # content_type, not mimetype: Flask adds "; charset=utf-8" to a text mimetype, and the
+    # CSV and calendar files went out with their charset given twice.
+    response = Response(body, content_type=MEDIA_TYPES[extension])
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
     )
