@@ -342,3 +342,17 @@ def test_nasty_input_on_every_workshop_form_never_gives_a_server_error(app, peop
         assert people["trainee"].post("/workshops/join", data={
             "code": value, "action": "confirm"}).status_code in (200, 302)
     assert people["trainee"].post("/workshops/memberships/1/show/x%00y").status_code == 404
+
+
+def test_the_csv_lists_members_in_the_order_the_matrix_shows_them(app, people):
+    """By name, as the page is sorted unless the facilitator asks otherwise; it was in
+    the order people joined."""
+    workshop = created(app, people)
+    url = f"/workshops/{workshop.id}"
+    people["facilitator"].post(url, data=assign_form(SCAN1))
+    join(people["trainee2"], workshop.join_code)  # Bea Second joins first
+    join(people["trainee"], workshop.join_code)
+    page = text_of(people["facilitator"].get(url))
+    assert page.index("Alex Trainee") < page.index("Bea Second")
+    exported = people["facilitator"].get(f"{url}/progress.csv").get_data(as_text=True)
+    assert exported.index("Alex Trainee") < exported.index("Bea Second")

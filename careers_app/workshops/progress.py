@@ -115,7 +115,7 @@ def to_csv(workshop: Workshop, matrix: Matrix) -> str:
     writer.writerow([neutralise(v) for v in (
         "Member", "Email", "Last activity",
         *(f"{c.title} (due {c.due.isoformat()})" for c in matrix.columns))])
-    for row in matrix.rows:
+    for row in sorted_rows(matrix, "name"):  # as the page is sorted unless asked otherwise
         last = in_uk(row.last_activity).strftime("%Y-%m-%d %H:%M") if row.last_activity else ""
         writer.writerow([neutralise(v) for v in (
             row.membership.member.full_name, row.membership.member.email, last,
