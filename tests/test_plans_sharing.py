@@ -230,3 +230,15 @@ def test_expiry_that_is_not_a_date_keeps_what_was_typed(app, people):
 
 def test_exactly_90_days_is_allowed(app, people):
     assert share(people["trainee"], days=90).status_code == 302
+
+
+def test_the_list_of_shares_says_which_is_a_copy_and_which_follows_the_plan(app, people):
+    """The form's words for a fixed copy ("as it is now") were the list's words for a
+    share that follows every change."""
+    share(people["trainee"], mode="snapshot")
+    share(people["trainee"], coach="coach2@example.org", mode="live")
+    form = text_of(people["trainee"].get("/plan/shares/new"))
+    assert "A copy of your plan as it is now, which will not change" in form
+    listed = text_of(people["trainee"].get("/plan/shares/"))
+    assert "A copy from" in listed and "Your plan as it is whenever they look" in listed
+    assert "Your plan as it is now" not in listed

@@ -70,7 +70,7 @@ class ShareForm(BaseForm):
     mode = RadioField(
         "What should your coach see?",
         choices=choices({
-            ShareMode.SNAPSHOT.value: "Your plan as it is now (a copy that will not change)",
+            ShareMode.SNAPSHOT.value: "A copy of your plan as it is now, which will not change",
             ShareMode.LIVE.value: "Your plan as it is whenever they look, including later changes",
         }),
         default=ShareMode.SNAPSHOT.value,

@@ -220,7 +220,7 @@ def test_plan_from_answers_to_pdf_share_and_a_coachs_comment(
     expect(page).to_have_url("/plan/shares/new")
     page.get_by_label("Your coach's email address or full name").fill(coach.email)
     page.get_by_role("group", name="What should your coach see?").get_by_role(
-        "radio", name=re.compile(r"^Your plan as it is now \(a copy")).check()
+        "radio", name=re.compile(r"^A copy of your plan as it is now")).check()
     expiry = page.get_by_role("group", name="Stop sharing after")
     for part in ("Day", "Month", "Year"):  # prefilled with a date in the future
         expect(expiry.get_by_label(part)).not_to_have_value("")
