@@ -242,3 +242,13 @@ def test_the_list_of_shares_says_which_is_a_copy_and_which_follows_the_plan(app,
     listed = text_of(people["trainee"].get("/plan/shares/"))
     assert "A copy from" in listed and "Your plan as it is whenever they look" in listed
     assert "Your plan as it is now" not in listed
+
+
+def test_the_share_form_gives_the_latest_date_it_accepts_and_accepts_it(app, people):
+    """Its hint gave "for example 27 3 2027", which the form refused once that was more
+    than 90 days away."""
+    last = uk_today() + dt.timedelta(days=90)
+    form = text_of(people["trainee"].get("/plan/shares/new"))
+    assert f"the latest is {last.day} {last.month} {last.year}." in form
+    assert "27 3 2027" not in form
+    assert share(people["trainee"], days=90).status_code == 302

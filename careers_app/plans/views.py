@@ -214,7 +214,8 @@ def new_share() -> str | Response:
             flash(f"Your plan is shared with {coach.full_name} until the end of "
                   f"{share.expires_on.day} {share.expires_on:%B %Y}.", "success")
             return redirect(url_for(".shares"))
-    return render_template("plans/new_share.html", form=form)
+    return render_template("plans/new_share.html", form=form,
+                           last_day=today + dt.timedelta(days=sharing.MAX_SHARE_DAYS))
 
 
 @bp.post("/plan/shares/<id:share_id>/revoke")
