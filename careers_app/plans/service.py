@@ -36,6 +36,10 @@ from careers_app.reading.service import preferences_of
 from careers_app.worksheets.service import insert_for_dialect, saved_steps
 
 DUE_SOON_DAYS = 14
+# A worksheet row that is not tracked (never tracked, or its tracked action deleted) has
+# no status yet: the page, the PDF and the calendar all say so in these words, rather than
+# "Not started", which would make a deleted action look like any other.
+NOT_TRACKED_LABEL = "Not tracked on your plan yet"
 
 
 @dataclass(frozen=True)
@@ -109,10 +113,10 @@ def _entry_for_tracked(action: PlanAction, sources: dict[str, WorksheetAction]) 
 
 
 def _entry_for_untracked(row: WorksheetAction) -> dict[str, Any]:
-    status = ActionStatus.NOT_STARTED
+    # Its status stays "not started" for the dashboard's due list: it is not done.
     entry = action_entry(text=row.text, measure=row.measure, support=row.support,
-                         target=row.target, status=status.value, status_label=status.label,
-                         source=row.source)
+                         target=row.target, status=ActionStatus.NOT_STARTED.value,
+                         status_label=NOT_TRACKED_LABEL, source=row.source)
     entry.update(id=None, slug=row.slug, step_id=row.step_id, source_key=row.source_key)
     return entry
 
