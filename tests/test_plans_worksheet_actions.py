@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from careers_app.extensions import db
 from careers_app.plans.models import PlanAction
-from tests.planning import typical_plan
+from tests.planning import SCAN4, action_row, answer, typical_plan
 
 TASTER = "Book a taster week in a GP surgery"
 ROTA = "Talk to two GP trainees about the rota"
@@ -77,3 +77,57 @@ def test_a_deleted_worksheet_action_reads_as_not_tracked_in_the_pdf_and_calendar
     events = calendar_events(client)
     assert "Status: Not tracked on your plan yet" in events[TASTER]
     assert "Status: Not started" in events[ROTA]
+
+
+def edit_form(text, measure="", support="", date=(14, 3, 2027), status="not_started"):
+    day, month, year = date
+    return {"text": text, "measure": measure, "support": support,
+            "target_date--day": str(day), "target_date--month": str(month),
+            "target_date--year": str(year), "status": status}
+
+
+def rewrite_scan4(app, user_id, taster_support, taster_text=TASTER, taster_date=(14, 3, 2027)):
+    answer(app, user_id, SCAN4, "action-plan", {"actions": [
+        action_row(taster_text, taster_date, "Week booked", taster_support),
+        action_row(ROTA, (2, 4, 2027)),
+    ]})
+
+
+def test_a_tracked_action_follows_its_worksheet_row_and_keeps_its_status(app, client, trainee):
+    typical_plan(app, trainee.id)
+    client.post("/plan/actions/track")
+    taster = next(a for a in tracked(app, trainee.id) if a.text == TASTER)
+    # The trainee sets a status on the plan, leaving the words as the worksheet has them.
+    client.post(f"/plan/actions/{taster.id}", data=edit_form(
+        TASTER, "Week booked", "Educational supervisor", status="in_progress"))
+    rewrite_scan4(app, trainee.id, "Practice manager at Elm Surgery")
+    card = action_card(page_text(client), TASTER)
+    assert "Practice manager at Elm Surgery" in card and "Educational supervisor" not in card
+    assert "In progress" in card
+    pdf = pdf_action(pdf_text(client), TASTER, ROTA)
+    assert "Support or resources: Practice manager at Elm Surgery" in pdf
+    assert "Status: In progress" in pdf
+    assert "Support: Practice manager at Elm Surgery" in calendar_events(client)[TASTER]
+    # The form to change it starts from what the plan shows.
+    form = client.get(f"/plan/actions/{taster.id}").get_data(as_text=True)
+    assert 'value="Practice manager at Elm Surgery"' in form
+
+
+def test_what_the_trainee_changed_on_the_plan_stays_theirs(app, client, trainee):
+    typical_plan(app, trainee.id)
+    client.post("/plan/actions/track")
+    taster = next(a for a in tracked(app, trainee.id) if a.text == TASTER)
+    own_words = "Book a taster week at Elm Surgery"
+    client.post(f"/plan/actions/{taster.id}", data=edit_form(
+        own_words, "Week booked", "Educational supervisor", date=(1, 5, 2027), status="done"))
+    rewrite_scan4(app, trainee.id, "Practice manager", taster_text="Book a GP taster week",
+                  taster_date=(30, 6, 2027))
+    page = page_text(client)
+    assert "Book a GP taster week" not in page.split('id="everything"')[0]
+    card = action_card(page, own_words)
+    # Its words and date as changed on the plan, the support it left alone from the worksheet.
+    assert "1 May 2027" in card and "30 June 2027" not in card
+    assert "Practice manager" in card and "Done" in card
+    pdf = pdf_action(pdf_text(client), own_words, ROTA)
+    assert "Target date: 1 May 2027 · Status: Done" in pdf
+    assert "Support or resources: Practice manager" in pdf
