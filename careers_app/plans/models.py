@@ -59,6 +59,9 @@ class PlanAction(db.Model):
     status: Mapped[ActionStatus] = mapped_column(String(20), default=ActionStatus.NOT_STARTED)
     # Set when the action was brought over from a worksheet row: "slug/step/field/row".
     source_key: Mapped[str | None] = mapped_column(String(250))
+    # Of text, measure, support and target_date, those the trainee changed on the plan
+    # (comma-separated): the others follow the worksheet row (careers_app/plans/following.py).
+    own_fields: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -29,6 +29,7 @@ from careers_app.plans.document import (
     everything,
     worksheet_actions,
 )
+from careers_app.plans.following import ShownAction, changed_on_the_plan, shown
 from careers_app.plans.models import ActionPlan, ActionStatus, PlanAction, PlanChoice
 from careers_app.reading.preferences import DEFAULT as DEFAULT_PREFERENCES
 from careers_app.reading.preferences import ReadingPreferences
@@ -36,6 +37,10 @@ from careers_app.reading.service import preferences_of
 from careers_app.worksheets.service import insert_for_dialect, saved_steps
 
 DUE_SOON_DAYS = 14
+# A worksheet row that is not tracked (never tracked, or its tracked action deleted) has
+# no status yet: the page, the PDF and the calendar all say so in these words, rather than
+# "Not started", which would make a deleted action look like any other.
+NOT_TRACKED_LABEL = "Not tracked on your plan yet"
 
 
 @dataclass(frozen=True)
@@ -101,18 +106,19 @@ def plan_actions(user_id: int) -> list[PlanAction]:
 def _entry_for_tracked(action: PlanAction, sources: dict[str, WorksheetAction]) -> dict[str, Any]:
     origin = sources.get(action.source_key or "")
     status = ActionStatus(action.status)
-    entry = action_entry(text=action.text, measure=action.measure, support=action.support,
-                         target=action.target_date, status=status.value,
+    words = shown(action, origin)
+    entry = action_entry(text=words.text, measure=words.measure, support=words.support,
+                         target=words.target_date, status=status.value,
                          status_label=status.label, source=origin.source if origin else None)
     entry.update(id=action.id, source_key=action.source_key)
     return entry
 
 
 def _entry_for_untracked(row: WorksheetAction) -> dict[str, Any]:
-    status = ActionStatus.NOT_STARTED
+    # Its status stays "not started" for the dashboard's due list: it is not done.
     entry = action_entry(text=row.text, measure=row.measure, support=row.support,
-                         target=row.target, status=status.value, status_label=status.label,
-                         source=row.source)
+                         target=row.target, status=ActionStatus.NOT_STARTED.value,
+                         status_label=NOT_TRACKED_LABEL, source=row.source)
     entry.update(id=None, slug=row.slug, step_id=row.step_id, source_key=row.source_key)
     return entry
 
@@ -241,7 +247,26 @@ def add_action(user_id: int, draft: ActionDraft) -> PlanAction:
     return action
 
 
-def update_action(action: PlanAction, draft: ActionDraft) -> None:
+def _worksheet_row(user_id: int, registry: ModuleRegistry, source_key: str | None
+                   ) -> WorksheetAction | None:
+    """The worksheet row a tracked action came from, if it is still there."""
+    if not source_key:
+        return None
+    slug, step_id = source_key.split("/")[:2]
+    saved = saved_steps(user_id, only=[(slug, step_id)])
+    return next((row for row in worksheet_actions(registry, saved)
+                 if row.source_key == source_key), None)
+
+
+def shown_action(action: PlanAction, registry: ModuleRegistry) -> ShownAction:
+    """The action's words and date as the plan shows them: what its form starts with."""
+    return shown(action, _worksheet_row(action.user_id, registry, action.source_key))
+
+
+def update_action(action: PlanAction, draft: ActionDraft, registry: ModuleRegistry) -> None:
+    origin = _worksheet_row(action.user_id, registry, action.source_key)
+    action.own_fields = changed_on_the_plan(action, ShownAction(
+        draft.text, draft.measure, draft.support, draft.target_date), origin)
     action.text, action.measure, action.support = draft.text, draft.measure, draft.support
     action.target_date, action.status = draft.target_date, draft.status
     action.updated_at = utcnow()
@@ -272,7 +297,8 @@ def move_action(user_id: int, action: PlanAction, offset: int) -> bool:
 
 
 def track_worksheet_actions(user: User, registry: ModuleRegistry) -> int:
-    """Copy worksheet action rows not yet on the plan into it, so they get a status."""
+    """Copy worksheet action rows not yet on the plan into it, so they get a status; their
+    words and date go on following the worksheet until changed on the plan."""
     plan = assemble(user, registry)
     position = _next_position(user.id)
     for offset, row in enumerate(plan.untracked):

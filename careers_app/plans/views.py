@@ -89,12 +89,13 @@ def new_action() -> str | Response:
 @rerender_on_csrf_failure
 def edit_action(action_id: int) -> str | Response:
     action = _own_action(action_id)
+    words = service.shown_action(action, _registry())
     form = ActionForm(data={
-        "text": action.text, "measure": action.measure, "support": action.support,
-        "target_date": action.target_date, "status": action.status,
+        "text": words.text, "measure": words.measure, "support": words.support,
+        "target_date": words.target_date, "status": action.status,
     })
     if form.validate_on_submit():
-        service.update_action(action, _draft(form))
+        service.update_action(action, _draft(form), _registry())
         flash("The action has been updated.", "success")
         return redirect(url_for(".index") + "#actions")
     return render_template("plans/action.html", form=form, action=action)
