@@ -171,7 +171,8 @@ def test_every_scan3_step_round_trips_and_shows_on_the_summary(app, client, trai
     assert "14 March 2027" in summary and "1 June 2027" in summary
     assert "A careers coach or adviser" in summary and "Other: My aunt, a GP" in summary
     assert "Intuitive" in summary
-    assert f'href="/modules/{SCAN3}/steps/weigh-options#matrix--option--0"' in summary
+    change = f"/modules/{SCAN3}/steps/weigh-options?return=summary#matrix--option--0"
+    assert f'href="{change}"' in summary
 
 
 def test_every_scan1_step_round_trips_with_values_order_and_ratings_chart(app, client,
@@ -358,3 +359,25 @@ def test_query_count_does_not_grow_with_what_a_person_has_done(app, client, trai
     # The dashboard also reads the plan's actions (to list those due soon), the
     # person's workshops (for the modules they set) and their coaching application.
     assert after <= (7 if url == "/dashboard" else 4)
+
+
+def test_change_on_check_your_answers_comes_back_there_after_saving(app, client, trainee):
+    """The NHS.UK pattern: "Change", then "Save and continue", returns to Check your
+    answers; it went on to the next step."""
+    for step_id, data in SCAN3_FORMS.items():
+        assert post_step(client, SCAN3, step_id, data).status_code == 302
+    summary = text_of(client.get(f"/modules/{SCAN3}/summary"))
+    change = re.search(r'href="(/modules/[^"#]+/steps/shortlist\?return=summary)#', summary)
+    assert change, "the Change link says where to come back to"
+    step_page = text_of(client.get(change.group(1)))
+    assert f'action="/modules/{SCAN3}/steps/shortlist?return=summary"' in step_page
+    version = stored(app, trainee.id, SCAN3, "shortlist")[1]
+    saved = client.post(change.group(1), data={
+        "version": str(version), "action": "continue",
+        **{**SCAN3_FORMS["shortlist"], "shortlist--1--option": "Psychiatry, then GP"}})
+    assert saved.status_code == 302
+    assert saved.headers["Location"] == f"/modules/{SCAN3}/summary"
+    assert "Psychiatry, then GP" in text_of(client.get(f"/modules/{SCAN3}/summary"))
+    # Opened any other way, the step still leads on to the next one.
+    onward = post_step(client, SCAN3, "shortlist", SCAN3_FORMS["shortlist"], version + 1)
+    assert onward.headers["Location"] != f"/modules/{SCAN3}/summary"

@@ -61,12 +61,17 @@ def _has_text(cell: object) -> bool:
     return isinstance(cell, str) and bool(cell.strip())
 
 
+RETURN_TO_SUMMARY = "summary"  # the ?return= of a step opened from Check your answers
+
+
 class StepPage:
     """One step of one module, rendered with given values, errors and messages."""
 
     def __init__(self, module: Module, step: Step, *, form: BaseForm, add_row: str | None,
-                 recap: MatrixRecap | None = None):
+                 recap: MatrixRecap | None = None, back_to_summary: bool = False):
         self.module = module
+        # Opened by a "Change" link on Check your answers: saving goes back there.
+        self.back_to_summary = back_to_summary
         self.step = step
         self.form = form
         self.add_row = add_row
@@ -84,7 +89,8 @@ class StepPage:
         return self.module.steps[following] if following < len(self.module.steps) else None
 
     def url(self, add: str | None = None) -> str:
-        return url_for("worksheets.step", slug=self.module.slug, step_id=self.step.id, add=add)
+        return url_for("worksheets.step", slug=self.module.slug, step_id=self.step.id, add=add,
+                       **({"return": RETURN_TO_SUMMARY} if self.back_to_summary else {}))
 
     def render(
         self, values: dict[str, Any], version: int, *, errors: dict[str, str] | None = None,

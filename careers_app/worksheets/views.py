@@ -35,7 +35,12 @@ from careers_app.worksheets.catalogue import (
 )
 from careers_app.worksheets.formdata import first_input_id, read_step
 from careers_app.worksheets.matrix_totals import MatrixRecap, matrix_recap
-from careers_app.worksheets.steps import StepPage, apply_row_action, parse_version
+from careers_app.worksheets.steps import (
+    RETURN_TO_SUMMARY,
+    StepPage,
+    apply_row_action,
+    parse_version,
+)
 
 CONFLICT_MESSAGE = (
     "These answers were changed in another tab or on another device after you opened "
@@ -122,7 +127,8 @@ def _first_unfinished(module: Module, answers: dict[str, Any]) -> Step | None:
 def step(slug: str, step_id: str) -> str | Response | tuple[str, int]:
     module, step = _module_and_step(slug, step_id)
     page = StepPage(module, step, form=StepForm(), add_row=request.args.get("add"),
-                    recap=_totals_recap(module, step))
+                    recap=_totals_recap(module, step),
+                    back_to_summary=request.args.get("return") == RETURN_TO_SUMMARY)
     if request.method == "GET":
         stored = service.find_answer(current_user.id, slug, step_id)
         saved = stored.answers if stored else {}
@@ -160,7 +166,8 @@ def step(slug: str, step_id: str) -> str | Response | tuple[str, int]:
         return page.render(outcome.answers, outcome.version, errors=outcome.incomplete,
                            status=400, saved=True)
     following = page.next_step
-    return redirect(url_for(".step", slug=slug, step_id=following.id) if following
+    return redirect(url_for(".step", slug=slug, step_id=following.id)
+                    if following and not page.back_to_summary
                     else url_for(".summary", slug=slug))
 
 
