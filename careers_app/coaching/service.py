@@ -263,11 +263,6 @@ def caseload(coach_id: int) -> list[CoachingApplication]:
     ).scalars())
 
 
-def close(application: CoachingApplication, actor: User) -> None:
-    transition(application, S.CLOSED, actor.id)
-    db.session.commit()
-
-
 def add_note(application: CoachingApplication, author: User, body: str) -> None:
     db.session.add(CoachNote(application_id=application.id, author_id=author.id, body=body))
     db.session.commit()
