@@ -20,6 +20,8 @@ from careers_app.links import external_url
 from careers_app.mail import send_email
 
 Change = Literal["booked", "changed", "cancelled"]
+# Why a coordinator cancelled, in the cancellation emails: "" is the coach's own doing.
+Cause = Literal["", "handed_over", "closed"]
 
 SUBJECTS: dict[Change, str] = {
     "booked": "Careers coaching appointment booked",
@@ -40,8 +42,11 @@ def tell_trainee(application: CoachingApplication, subject: str, template: str,
 
 
 def appointment_change(application: CoachingApplication, appointment: Appointment,
-                       change: Change) -> None:
-    """Tell the trainee and the coach, each in their own words, with the calendar file."""
+                       change: Change, cause: Cause = "") -> None:
+    """Tell the trainee and the coach, each in their own words, with the calendar file.
+
+    ``cause`` is set when a coordinator's action cancelled it, so neither reads that the
+    coach did."""
     trainee, coach = application.applicant, application.coach
     cancelled = change == "cancelled"
     context = {
@@ -49,7 +54,7 @@ def appointment_change(application: CoachingApplication, appointment: Appointmen
         "starts": in_uk(appointment.starts_at),
         "how": FORMATS.get(appointment.format, appointment.format),
         "by_trainee": appointment.status == AppointmentStatus.CANCELLED_BY_TRAINEE,
-        "notice_hours": rules.NOTICE_HOURS,
+        "notice_hours": rules.NOTICE_HOURS, "cause": cause,
     }
     coach_name = coach.full_name if coach else "your coach"
     body = render_template(
