@@ -13,7 +13,14 @@ from icalendar import Calendar
 from careers_app.db import utcnow
 from careers_app.mail import outbox
 from careers_app.security import Role
-from tests.coaching_steps import allocated_to_a_coach, appointments, booking, only_application
+from tests.coaching_steps import (
+    allocated_to_a_coach,
+    apply,
+    appointments,
+    booking,
+    only_application,
+    signed_in_clients,
+)
 
 
 def text_of(response) -> str:
@@ -173,3 +180,26 @@ def test_handing_over_a_coachs_clients_lets_their_account_be_deleted(
     assert "No case is with a coach" in text_of(coordinator.get(f"/coaching/cases?coach={sam_id}"))
     deleted = coordinator.post(f"/admin/users/{sam_id}/delete", data={"reason": "asked_by_email"})
     assert deleted.status_code == 302
+
+
+def test_an_application_cannot_be_allocated_to_the_applicant(app, make_user, sign_in):
+    """A trainee who is also a coach is not offered as coach of their own application,
+    and posting their id is refused with the error summary."""
+    people = signed_in_clients(app, make_user, sign_in, {
+        "trainee": ("t@example.org", "Alex Trainee", (Role.COACH,)),
+        "coordinator": ("co@example.org", "Chris Coordinator", (Role.COORDINATOR,)),
+        "coach": ("coach@example.org", "Sam Coach", (Role.COACH,)),
+    })
+    apply(people["trainee"])
+    application = only_application(app)
+    url = f"/coaching/queue/{application.id}"
+    page = text_of(people["coordinator"].get(url))
+    assert "Sam Coach, coach@example.org" in page
+    assert "Alex Trainee, t@example.org" not in page
+    refused = people["coordinator"].post(url, data={
+        "action": "allocate", "allocate-coach": str(people["trainee_user"].id)})
+    assert refused.status_code == 200
+    page = text_of(refused)
+    assert "There is a problem" in page and "Choose one of the coaches listed" in page
+    assert only_application(app).status == "submitted"
+    assert only_application(app).coach_id is None

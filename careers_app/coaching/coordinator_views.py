@@ -62,12 +62,14 @@ def _coach_asked() -> int | None:
 
 def _coach_choices(coaches: list[tuple[User, int]], application: CoachingApplication
                    ) -> list[tuple[str, str]]:
-    """The coaches a case can go to: not the coach it is with."""
+    """The coaches a case can go to: not the coach it is with, nor the applicant (a
+    trainee who is also a coach must not coach themself)."""
     return [("", "Choose a coach")] + [
         # The email tells apart two coaches who share a name.
         (str(coach.id),
          f"{coach.full_name}, {coach.email} ({cases} open case{'s' if cases != 1 else ''})")
-        for coach, cases in coaches if coach.id != application.coach_id]
+        for coach, cases in coaches
+        if coach.id not in (application.coach_id, application.user_id)]
 
 
 @bp.route("/queue/<id:application_id>", methods=["GET", "POST"])
