@@ -1,5 +1,5 @@
-"""Closing a case and handing it to another coach: the appointments still booked are
-cancelled, and the trainee and the coach are each told in their own words."""
+"""Allocating a case, closing it and handing it to another coach: the appointments still
+booked are cancelled, and the trainee and the coaches are each told in their own words."""
 
 from __future__ import annotations
 
@@ -203,3 +203,25 @@ def test_an_application_cannot_be_allocated_to_the_applicant(app, make_user, sig
     assert "There is a problem" in page and "Choose one of the coaches listed" in page
     assert only_application(app).status == "submitted"
     assert only_application(app).coach_id is None
+
+
+def test_the_coach_is_told_by_email_when_a_client_is_allocated(app, allocated, another_coach):
+    clients, application_id = allocated
+    subject = "A careers coaching client has been allocated to you"
+    body = emails_with(app, subject)["coach@example.org"]
+    assert body.startswith("Hello Sam Coach,\n")
+    assert "A coordinator has allocated Alex Trainee to you for careers coaching." in body
+    assert "you will contact them to arrange a first appointment" in body
+    (link,) = re.findall(r"^https://careers\.test(/\S*)$", body, re.MULTILINE)
+    assert link == f"/coaching/caseload/{application_id}"
+    assert "Alex Trainee" in text_of(clients["coach"].get(link))
+
+    jo, jo_client = another_coach
+    clients["coordinator"].post(f"/coaching/queue/{application_id}", data={
+        "action": "allocate", "allocate-coach": str(jo.id)})
+    body = emails_with(app, subject)["coach2@example.org"]
+    assert body.startswith("Hello Jo Other,\n")
+    assert ("A coordinator has allocated Alex Trainee to you for careers coaching, in place "
+            "of their previous coach.") in body
+    (link,) = re.findall(r"^https://careers\.test(/\S*)$", body, re.MULTILINE)
+    assert jo_client.get(link).status_code == 200

@@ -11,6 +11,7 @@ from typing import Literal
 
 from flask import render_template
 
+from careers_app.accounts.models import User
 from careers_app.clock import in_uk
 from careers_app.coaching import rules
 from careers_app.coaching.calendar import appointment_ics
@@ -39,6 +40,17 @@ def tell_trainee(application: CoachingApplication, subject: str, template: str,
                            link=external_url("coaching.application",
                                              application_id=application.id), **context)
     send_email(person.email, subject, body)
+
+
+def tell_coach(application: CoachingApplication, coach: User, *,
+               handed_over: bool = False) -> None:
+    """Tell the coach a client is theirs, linking to the client page: the trainee has been
+    told the coach will contact them, so the coach must know to."""
+    body = render_template("email/coaching_allocated_coach.txt", coach=coach,
+                           trainee=application.applicant, handed_over=handed_over,
+                           link=external_url("coaching.client",
+                                             application_id=application.id))
+    send_email(coach.email, "A careers coaching client has been allocated to you", body)
 
 
 def appointment_change(application: CoachingApplication, appointment: Appointment,

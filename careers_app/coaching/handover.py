@@ -73,6 +73,7 @@ def reallocate(application: CoachingApplication, coach: User, actor: User,
     emails.tell_trainee(application, "You have a new careers coach",
                         "email/coaching_reallocated.txt", coach=coach, previous=previous,
                         cancelled=cancelled)
+    emails.tell_coach(application, coach, handed_over=True)
     db.session.commit()
     return cancelled
 

@@ -241,6 +241,7 @@ def allocate(application: CoachingApplication, coach: User, actor: User) -> None
     transition(application, S.ALLOCATED, actor.id)
     emails.tell_trainee(application, "A careers coach has been allocated to you",
                         "email/coaching_allocated.txt", coach=coach)
+    emails.tell_coach(application, coach)
     db.session.commit()
 
 
