@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from careers_app.audit import record_look
 from careers_app.clock import TimeProblem, in_uk, parse_time, uk_to_utc
-from careers_app.coaching import bp, service
+from careers_app.coaching import bp, handover, service
 from careers_app.coaching.forms import BookingForm, MoveForm, NoteForm
 from careers_app.coaching.models import Appointment, CoachingApplication
 from careers_app.db import utcnow
@@ -55,6 +55,15 @@ def _scheduled(form: BookingForm | MoveForm,
     return True
 
 
+def cancelled_message(cancelled: int) -> str:
+    """What closing did to the appointments, after the sentence saying it is closed."""
+    if not cancelled:
+        return ""
+    which = "1 booked appointment is" if cancelled == 1 else f"{cancelled} booked appointments are"
+    return (f" {which} cancelled: you and the trainee have been sent the cancellation "
+            "by email.")
+
+
 @bp.get("/caseload")
 @roles_required(Role.COACH)
 def caseload() -> str:
@@ -86,7 +95,8 @@ def client(application_id: int) -> str | Response:
     return render_template(
         "coaching/client.html", application=found, booking=booking, note=note,
         appointments=appointments, allowance=service.allowance(appointments),
-        notes=service.notes_for(found), now=utcnow(), form=BaseForm())
+        notes=service.notes_for(found), now=utcnow(), form=BaseForm(),
+        to_cancel=len(service.upcoming(found)))
 
 
 @bp.post("/caseload/<id:application_id>/appointments/<id:appointment_id>/"
@@ -132,7 +142,8 @@ def move_appointment(application_id: int, appointment_id: int) -> str | Response
 def close_case(application_id: int) -> Response:
     found = _client(application_id)
     if BaseForm().validate_on_submit():
-        service.close(found, current_user)
-        flash(f"{found.applicant.full_name}'s coaching is closed.", "success")
+        cancelled = handover.close(found, current_user, utcnow())
+        flash(f"{found.applicant.full_name}'s coaching is closed."
+              + cancelled_message(cancelled), "success")
         return redirect(url_for(".caseload"))
     return redirect(url_for(".client", application_id=found.id))

@@ -11,6 +11,7 @@ from typing import Literal
 
 from flask import render_template
 
+from careers_app.accounts.models import User
 from careers_app.clock import in_uk
 from careers_app.coaching import rules
 from careers_app.coaching.calendar import appointment_ics
@@ -20,6 +21,8 @@ from careers_app.links import external_url
 from careers_app.mail import send_email
 
 Change = Literal["booked", "changed", "cancelled"]
+# Why a coordinator cancelled, in the cancellation emails: "" is the coach's own doing.
+Cause = Literal["", "handed_over", "closed"]
 
 SUBJECTS: dict[Change, str] = {
     "booked": "Careers coaching appointment booked",
@@ -39,9 +42,23 @@ def tell_trainee(application: CoachingApplication, subject: str, template: str,
     send_email(person.email, subject, body)
 
 
+def tell_coach(application: CoachingApplication, coach: User, *,
+               handed_over: bool = False) -> None:
+    """Tell the coach a client is theirs, linking to the client page: the trainee has been
+    told the coach will contact them, so the coach must know to."""
+    body = render_template("email/coaching_allocated_coach.txt", coach=coach,
+                           trainee=application.applicant, handed_over=handed_over,
+                           link=external_url("coaching.client",
+                                             application_id=application.id))
+    send_email(coach.email, "A careers coaching client has been allocated to you", body)
+
+
 def appointment_change(application: CoachingApplication, appointment: Appointment,
-                       change: Change) -> None:
-    """Tell the trainee and the coach, each in their own words, with the calendar file."""
+                       change: Change, cause: Cause = "") -> None:
+    """Tell the trainee and the coach, each in their own words, with the calendar file.
+
+    ``cause`` is set when a coordinator's action cancelled it, so neither reads that the
+    coach did."""
     trainee, coach = application.applicant, application.coach
     cancelled = change == "cancelled"
     context = {
@@ -49,7 +66,7 @@ def appointment_change(application: CoachingApplication, appointment: Appointmen
         "starts": in_uk(appointment.starts_at),
         "how": FORMATS.get(appointment.format, appointment.format),
         "by_trainee": appointment.status == AppointmentStatus.CANCELLED_BY_TRAINEE,
-        "notice_hours": rules.NOTICE_HOURS,
+        "notice_hours": rules.NOTICE_HOURS, "cause": cause,
     }
     coach_name = coach.full_name if coach else "your coach"
     body = render_template(

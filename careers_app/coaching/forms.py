@@ -72,8 +72,17 @@ class ApplicationForm(BaseForm):
             self.plan_attachment.data = "keep" if attached else "none"
 
 
+class CoachField(SelectField):
+    """The coaches offered; any other id posted (the applicant, the coach the case is with
+    already, a coach since removed) is refused in words a coordinator can act on."""
+
+    def pre_validate(self, form: BaseForm) -> None:
+        if self.data and self.data not in {str(value) for value, _label in self.choices}:
+            raise ValidationError("Choose one of the coaches listed")
+
+
 class AllocateForm(BaseForm):
-    coach = SelectField("Coach", validators=[DataRequired(message="Choose a coach")])
+    coach = CoachField("Coach", validators=[DataRequired(message="Choose a coach")])
 
 
 class DeclineForm(BaseForm):

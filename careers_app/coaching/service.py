@@ -241,6 +241,7 @@ def allocate(application: CoachingApplication, coach: User, actor: User) -> None
     transition(application, S.ALLOCATED, actor.id)
     emails.tell_trainee(application, "A careers coach has been allocated to you",
                         "email/coaching_allocated.txt", coach=coach)
+    emails.tell_coach(application, coach)
     db.session.commit()
 
 
@@ -261,11 +262,6 @@ def caseload(coach_id: int) -> list[CoachingApplication]:
                CoachingApplication.status.in_((S.ALLOCATED, S.ACTIVE)))
         .order_by(CoachingApplication.allocated_at)
     ).scalars())
-
-
-def close(application: CoachingApplication, actor: User) -> None:
-    transition(application, S.CLOSED, actor.id)
-    db.session.commit()
 
 
 def add_note(application: CoachingApplication, author: User, body: str) -> None:
