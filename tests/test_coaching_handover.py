@@ -225,3 +225,27 @@ def test_the_coach_is_told_by_email_when_a_client_is_allocated(app, allocated, a
             "of their previous coach.") in body
     (link,) = re.findall(r"^https://careers\.test(/\S*)$", body, re.MULTILINE)
     assert jo_client.get(link).status_code == 200
+
+
+def test_withdrawing_cancels_booked_appointments_and_tells_the_coach(app, allocated):
+    """Withdrawing cancelled the appointments without a word to anyone, so both calendar
+    invitations stayed live."""
+    clients, application_id = allocated
+    url = f"/coaching/caseload/{application_id}"
+    assert clients["coach"].post(url, data=booking(utcnow() + dt.timedelta(days=7))
+                                 ).status_code == 302
+    withdrawn = clients["trainee"].post(f"/coaching/applications/{application_id}/withdraw",
+                                        follow_redirects=True)
+    assert "Your booked appointments are cancelled, and your coach has been told." \
+        in text_of(withdrawn)
+    assert only_application(app).status == "withdrawn"
+    (appointment,) = appointments(app)
+    assert appointment.status == "cancelled_by_coach"
+    sent = cancellations(app)
+    trainee, coach_email = sent["t@example.org"], sent["coach@example.org"]
+    assert ("You have withdrawn your coaching application, so this appointment with Sam "
+            "Coach is cancelled") in trainee[0]
+    assert ("Alex Trainee has withdrawn their coaching application, so your careers "
+            "coaching appointment with them is cancelled") in coach_email[0]
+    assert "Alex Trainee is no longer on your caseload." in coach_email[0]
+    assert trainee[1] == coach_email[1] == "CANCEL"

@@ -22,7 +22,7 @@ from careers_app.mail import send_email
 
 Change = Literal["booked", "changed", "cancelled"]
 # Why a coordinator cancelled, in the cancellation emails: "" is the coach's own doing.
-Cause = Literal["", "handed_over", "closed"]
+Cause = Literal["", "handed_over", "closed", "withdrawn"]
 
 SUBJECTS: dict[Change, str] = {
     "booked": "Careers coaching appointment booked",

@@ -53,6 +53,15 @@ def close(application: CoachingApplication, actor: User, now: dt.datetime,
     return cancelled
 
 
+def withdraw(application: CoachingApplication, actor: User, now: dt.datetime) -> int:
+    """The trainee withdraws: their booked appointments are cancelled (as the coach's
+    cancellation, never using the allowance) and both told; returns how many."""
+    cancelled = cancel_upcoming(application, actor, now, "withdrawn")
+    transition(application, ApplicationStatus.WITHDRAWN, actor.id)
+    db.session.commit()
+    return cancelled
+
+
 def reallocate(application: CoachingApplication, coach: User, actor: User,
                now: dt.datetime) -> int:
     """Give an allocated or active case to ``coach``; returns how many of the old coach's

@@ -156,16 +156,6 @@ def submit(application: CoachingApplication, actor: User) -> None:
     db.session.commit()
 
 
-def withdraw(application: CoachingApplication, actor: User) -> None:
-    transition(application, S.WITHDRAWN, actor.id)
-    now = utcnow()
-    for appointment in upcoming(application):
-        # As if the coach cancelled: it never uses the allowance.
-        transition_appointment(appointment, application, AppointmentStatus.CANCELLED_BY_COACH,
-                               actor.id, now)
-    db.session.commit()
-
-
 # -- coordinators ---------------------------------------------------------------------
 
 QUEUE_PAGE_SIZE = 25

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from careers_app.audit import record_look
 from careers_app.clock import in_uk
-from careers_app.coaching import bp, rules, service, training_numbers
+from careers_app.coaching import bp, handover, rules, service, training_numbers
 from careers_app.coaching.calendar import appointment_ics
 from careers_app.coaching.forms import ATTACH_CHOICES, ApplicationForm, CancelForm
 from careers_app.coaching.models import ApplicationStatus, CoachingApplication
@@ -138,8 +138,10 @@ def withdraw(application_id: int) -> Response:
     if BaseForm().validate_on_submit() and found.status in (
             ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.ALLOCATED,
             ApplicationStatus.ACTIVE):
-        service.withdraw(found, current_user)
-        flash("Your application is withdrawn. You can apply again at any time.", "success")
+        cancelled = handover.withdraw(found, current_user, utcnow())
+        flash("Your application is withdrawn. You can apply again at any time."
+              + (" Your booked appointments are cancelled, and your coach has been told."
+                 if cancelled else ""), "success")
     return redirect(url_for(".application", application_id=found.id))
 
 
