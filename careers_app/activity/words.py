@@ -37,6 +37,8 @@ WORDS: dict[str, Words] = {
     # The application's moves (careers_app/coaching/workflow.py).
     "application_submitted": Words(None, f"sent {_APPLICATION}"),
     "application_allocated": Words(COORDINATOR, f"allocated a coach to {_APPLICATION}"),
+    "application_reallocated": Words(  # careers_app/coaching/handover.py
+        COORDINATOR, f"moved {_APPLICATION} to another coach"),
     "application_active": Words(COACH, "started your coaching by booking a first appointment"),
     "application_closed": Words(COACH, "closed your coaching"),
     "application_declined": Words(COORDINATOR, f"declined {_APPLICATION}"),
