@@ -47,6 +47,7 @@ def test_headings_and_tags_keep_whole_words(
         assert_accessible(page)
         assert lines_of(rating) == 1, viewport
 
+    page.set_viewport_size({"width": 1280, "height": 900})
     choose(page, navigates, size="Largest")
     assert_accessible(page)
     page.set_viewport_size(PHONE)
