@@ -7,7 +7,7 @@ import datetime as dt
 from flask import g, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
-from wtforms import Field
+from wtforms import Field, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
@@ -93,6 +93,21 @@ def rerender_on_csrf_failure(view):  # type: ignore[no-untyped-def]
     token was refused: it only acts when its form validates, which then fails."""
     view.rerender_on_csrf_error = True
     return view
+
+
+class WholeNumberField(IntegerField):
+    """A whole number, refused in the service's own words: WTForms' IntegerField says
+    "Not a valid integer value." to someone who typed "abc" or "seven"."""
+
+    def __init__(self, label: str, *, not_a_number: str, **kwargs: object) -> None:
+        super().__init__(label, **kwargs)  # type: ignore[arg-type]
+        self.not_a_number = not_a_number
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as refused:
+            raise ValueError(self.not_a_number) from refused
 
 
 class DatePartsField(Field):

@@ -249,3 +249,12 @@ def test_withdrawing_cancels_booked_appointments_and_tells_the_coach(app, alloca
             "coaching appointment with them is cancelled") in coach_email[0]
     assert "Alex Trainee is no longer on your caseload." in coach_email[0]
     assert trainee[1] == coach_email[1] == "CANCEL"
+
+
+def test_a_length_typed_in_words_is_refused_in_the_services_words_and_kept(app, allocated):
+    clients, application_id = allocated
+    page = text_of(clients["coach"].post(f"/coaching/caseload/{application_id}", data=booking(
+        utcnow() + dt.timedelta(days=7), **{"book-minutes": "sixty"})))
+    assert "Enter the length in minutes in figures, for example 60" in page
+    assert "Not a valid integer value" not in page and 'value="sixty"' in page
+    assert appointments(app) == []

@@ -356,3 +356,12 @@ def test_the_csv_lists_members_in_the_order_the_matrix_shows_them(app, people):
     assert page.index("Alex Trainee") < page.index("Bea Second")
     exported = people["facilitator"].get(f"{url}/progress.csv").get_data(as_text=True)
     assert exported.index("Alex Trainee") < exported.index("Bea Second")
+
+
+def test_days_typed_in_words_are_refused_in_the_services_words_and_kept(app, people):
+    workshop = created(app, people)
+    page = text_of(people["facilitator"].post(f"/workshops/{workshop.id}",
+                                               data=assign_form(SCAN1, days="seven")))
+    assert "Enter a number of days from 0 to 365, in figures" in page
+    assert "Not a valid integer value" not in page
+    assert 'value="seven"' in page

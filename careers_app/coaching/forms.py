@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS
 from careers_app.coaching.eligibility import FORMATS, REGIONS, STAGES, WORKFORCE_SCHEMES
-from careers_app.forms import BaseForm, DatePartsField, choices
+from careers_app.forms import BaseForm, DatePartsField, WholeNumberField, choices
 
 
 def _limit(limit: int, what: str) -> Length:
@@ -94,9 +100,13 @@ class BookingForm(BaseForm):
     day = DatePartsField("Date")
     time = StringField("Start time", validators=[
         DataRequired(message="Enter a start time, for example 14:30"), _limit(5, "The time")])
-    minutes = IntegerField("Length in minutes", default=60, validators=[
-        DataRequired(message="Enter the length in minutes"),
-        NumberRange(min=15, max=180, message="The length must be from 15 to 180 minutes")])
+    minutes = WholeNumberField(
+        "Length in minutes", default=60,
+        not_a_number="Enter the length in minutes in figures, for example 60",
+        # InputRequired, not DataRequired: that clears the "in figures" message above.
+        validators=[InputRequired(message="Enter the length in minutes"),
+                    NumberRange(min=15, max=180,
+                                message="The length must be from 15 to 180 minutes")])
     format = RadioField("Format", choices=choices(FORMATS), default="video",
                         validators=[DataRequired(message="Choose a format")])
     where = StringField("Video link, phone number or place", validators=[

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from careers_app.forms import BaseForm, DatePartsField, choices
+from careers_app.forms import BaseForm, DatePartsField, WholeNumberField, choices
 from careers_app.workshops.models import FORMATS
 
 
@@ -26,13 +26,17 @@ class WorkshopForm(BaseForm):
             raise ValidationError("Enter the date of the workshop")
 
 
+DAYS_MESSAGE = "Enter a number of days from 0 to 365, in figures"
+
+
 class AssignForm(BaseForm):
     module = SelectField("Module", validators=[DataRequired(message="Choose a module")])
     due_kind = RadioField("When is it due?", default="relative", choices=choices({
         "relative": "A number of days before or after the workshop", "fixed": "On a date"}),
         validators=[DataRequired(message="Choose when it is due")])
-    days = IntegerField("Number of days", default=7, validators=[
-        Optional(), NumberRange(min=0, max=365, message="Enter a number of days from 0 to 365")])
+    days = WholeNumberField(
+        "Number of days", default=7, not_a_number=DAYS_MESSAGE,
+        validators=[Optional(), NumberRange(min=0, max=365, message=DAYS_MESSAGE)])
     direction = RadioField("Before or after the workshop", default="before",
                            choices=choices({"before": "Before", "after": "After"}),
                            validators=[Optional()])
