@@ -365,3 +365,11 @@ def test_days_typed_in_words_are_refused_in_the_services_words_and_kept(app, peo
     assert "Enter a number of days from 0 to 365, in figures" in page
     assert "Not a valid integer value" not in page
     assert 'value="seven"' in page
+
+
+def test_an_archived_workshop_does_not_ask_for_a_module_it_cannot_take(app, people):
+    workshop = created(app, people)
+    people["facilitator"].post(f"/workshops/{workshop.id}/archive")
+    page = text_of(people["facilitator"].get(f"/workshops/{workshop.id}"))
+    assert "Assign a module below" not in page
+    assert "No modules were assigned before this workshop was archived." in page
