@@ -63,7 +63,7 @@ class ApplicationForm(BaseForm):
     availability = TextAreaField("When are you usually free?", validators=[
         Optional(), _limit(1000, "When you are free")])
     # Every value is valid whichever page sent it; offer_attachment narrows what is shown.
-    plan_attachment = RadioField("Your action plan", validators=[Optional()],
+    plan_attachment = RadioField("What to attach", validators=[Optional()],
                                  choices=choices({**PLAN_NOT_ATTACHED, **PLAN_ATTACHED}))
     consent = BooleanField(
         "I agree that the coaching coordinator and the coach I am allocated may read this "
