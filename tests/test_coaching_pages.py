@@ -627,7 +627,8 @@ def test_an_application_sent_without_a_plan_says_so(app, people):
     application = only_application(app)
     assert application.snapshot_id is None
     with app.app_context():
-        assert "It does not include your action plan." in outbox()[-1].get_content()
+        assert "It does not include your action plan.\n\nA coordinator will read it" \
+            in outbox()[-1].get_content()  # a paragraph of its own
     page = text_of(people["trainee"].get(f"/coaching/applications/{application.id}"))
     assert "Not attached" in page
 
