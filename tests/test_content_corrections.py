@@ -104,3 +104,13 @@ def test_appointment_promises_match_the_coaching_rules():
 def test_reflection_says_which_answers_go_into_the_plan():
     text = step_text("reflective-practice", "feelings").lower()
     assert "action plan" in text and "share" in text
+
+
+def test_the_hopes_question_has_a_hint_for_everyone_who_answers_it():
+    """It asked what you would like from the module, but its hint spoke only to those who
+    had chosen "Something else" in the question before."""
+    module = load_registry(MODULES_DIR).get("scan-1-self-awareness")
+    hopes = next(field for step in module.steps for field in step.fields
+                 if field.id == "hopes")
+    assert not hopes.hint.startswith("If you chose")
+    assert "for example" in hopes.hint.lower() and "Something else" in hopes.hint
