@@ -258,3 +258,29 @@ def test_a_length_typed_in_words_is_refused_in_the_services_words_and_kept(app, 
     assert "Enter the length in minutes in figures, for example 60" in page
     assert "Not a valid integer value" not in page and 'value="sixty"' in page
     assert appointments(app) == []
+
+
+def test_invitations_and_cancellations_name_the_coach_as_organiser_and_the_trainee(
+        app, allocated):
+    """RFC 5546: a REQUEST or a CANCEL names its organiser and attendees; without them
+    some calendars refuse the file or show no one to meet."""
+    clients, application_id = allocated
+    url = f"/coaching/caseload/{application_id}"
+    clients["coach"].post(url, data=booking(utcnow() + dt.timedelta(days=7)))
+    clients["coach"].post(f"{url}/close")
+    with app.app_context():
+        files = [(message["To"], Calendar.from_ical(
+                      next(message.iter_attachments()).get_content()))
+                 for message in outbox() if message["Subject"].startswith("Careers coaching")]
+    assert {str(calendar["method"]) for _, calendar in files} == {"REQUEST", "CANCEL"}
+    assert len(files) == 4  # booked and cancelled, to each of the two
+    for _to, calendar in files:
+        event = calendar.walk("VEVENT")[0]
+        assert str(event["organizer"]) == "mailto:coach@example.org"
+        assert event["organizer"].params["CN"] == "Sam Coach"
+        assert str(event["attendee"]) == "mailto:t@example.org"
+        assert event["attendee"].params["RSVP"] == "FALSE"
+    download = clients["trainee"].get(
+        f"/coaching/applications/{application_id}/appointments/{appointments(app)[0].id}.ics")
+    assert str(Calendar.from_ical(download.data).walk("VEVENT")[0]["organizer"]) \
+        == "mailto:coach@example.org"

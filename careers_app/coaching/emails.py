@@ -72,7 +72,7 @@ def appointment_change(application: CoachingApplication, appointment: Appointmen
     body = render_template(
         f"email/coaching_{change}.txt", coach_name=coach_name,
         link=external_url("coaching.application", application_id=application.id), **context)
-    ics = appointment_ics(appointment, coach_name, cancelled=cancelled)
+    ics = appointment_ics(appointment, application, coach_name, cancelled=cancelled)
     # One email per person per version of the appointment: a repeat writes nothing.
     key = f"appointment:{appointment.id}:{appointment.sequence}:{change}"
     send_email(trainee.email, SUBJECTS[change], body,
@@ -83,6 +83,6 @@ def appointment_change(application: CoachingApplication, appointment: Appointmen
         f"email/coaching_{change}_coach.txt",
         link=external_url("coaching.client", application_id=application.id), **context)
     # The coach's calendar names the person they are meeting: the same event (same UID).
-    ics = appointment_ics(appointment, trainee.full_name, cancelled=cancelled)
+    ics = appointment_ics(appointment, application, trainee.full_name, cancelled=cancelled)
     send_email(coach.email, SUBJECTS[change], body,
                (("appointment.ics", ics, "text", "calendar"),), key=f"{key}:coach")

@@ -206,7 +206,8 @@ def appointment_calendar(application_id: int, appointment_id: int) -> Response:
     if appointment is None:
         abort(404)
     cancelled = appointment.status != "booked"
-    body = appointment_ics(appointment, found.coach.full_name if found.coach else "your coach",
+    body = appointment_ics(appointment, found,
+                           found.coach.full_name if found.coach else "your coach",
                            cancelled=cancelled)
     return attachment(body, current_user.full_name, "coaching-appointment", "ics")
 

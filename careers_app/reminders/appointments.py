@@ -91,7 +91,7 @@ def send(reminder: AppointmentReminder) -> bool:
             notice_hours=rules.NOTICE_HOURS,
             link=external_url(endpoint, application_id=application.id))
         # The reader's calendar names the person they meet: the booking's event (UID).
-        ics = appointment_ics(appointment, reminder.other_name)
+        ics = appointment_ics(appointment, application, reminder.other_name)
         send_email(reminder.person.email,
                    f"Reminder: careers coaching tomorrow at {starts:%H:%M}", body,
                    (("appointment.ics", ics, "text", "calendar"),), key=reminder.key)
