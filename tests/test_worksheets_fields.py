@@ -164,6 +164,11 @@ def test_date_checks_parts_in_a_draft_and_the_whole_date_to_continue():
     assert clean_answer(field, {"day": "29", "month": "2", "year": "2028"}, strict=True)
     assert "real date" in refused(field, {"day": "29", "month": "2", "year": "2027"},
                                   strict=True)
+    # The year's fault is named: a 2-digit year, or a real date outside the years kept.
+    assert refused(field, {"day": "10", "month": "1", "year": "27"}, strict=True) \
+        == "The date must have a 4-digit year, for example 2027"
+    assert refused(field, {"day": "10", "month": "1", "year": "9999"}, strict=True) \
+        == "The date must be in a year from 1900 to 2100"
     assert clean_answer(field, {"day": "31", "month": "", "year": ""}, strict=False)
     assert "must be numbers" in refused(field, {"day": "３"})  # full-width digit
     assert "must be numbers" in refused(field, {"year": "20270"})

@@ -107,6 +107,8 @@ def option_label(spec: FieldSpec, value: str) -> str:
 
 # -- dates -------------------------------------------------------------------------
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # the years a date in the service can fall in
+
 def clean_date_parts(value: object, *, strict: bool, what: str = "The date") -> dict[str, str]:
     """Day, month and year as typed (digits only); a strict check wants a real date."""
     parts = as_mapping(value, what)
@@ -126,6 +128,12 @@ def clean_date_parts(value: object, *, strict: bool, what: str = "The date") -> 
         missing = [name for name, _ in DATE_PARTS if not cleaned[name]]
         if missing:
             raise FieldError(f"{what} must include a {' and '.join(missing)}")
+        # "10 1 9999" is a real date, and "10 1 27" a year the person meant as 2027: say
+        # what is wrong with the year rather than call either date unreal.
+        if len(cleaned["year"]) < 4:
+            raise FieldError(f"{what} must have a 4-digit year, for example 2027")
+        if not FIRST_YEAR <= int(cleaned["year"]) <= LAST_YEAR:
+            raise FieldError(f"{what} must be in a year from {FIRST_YEAR} to {LAST_YEAR}")
         raise FieldError(f"{what} must be a real date, for example 27 3 2027")
     return cleaned
 
@@ -136,7 +144,7 @@ def parse_date(parts: object) -> dt.date | None:
         return None
     try:
         year, month, day = (int(parts.get(name) or 0) for name in ("year", "month", "day"))
-        if not 1900 <= year <= 2100:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
             return None
         return dt.date(year, month, day)
     except (TypeError, ValueError):
