@@ -10,6 +10,7 @@ import re
 import pytest
 from icalendar import Calendar
 
+from careers_app.clock import in_uk
 from careers_app.db import utcnow
 from careers_app.mail import outbox
 from careers_app.security import Role
@@ -284,3 +285,18 @@ def test_invitations_and_cancellations_name_the_coach_as_organiser_and_the_train
         f"/coaching/applications/{application_id}/appointments/{appointments(app)[0].id}.ics")
     assert str(Calendar.from_ical(download.data).walk("VEVENT")[0]["organizer"]) \
         == "mailto:coach@example.org"
+
+
+def test_cancelling_an_appointment_says_it_is_done_and_who_was_told(app, allocated):
+    """The coach's "Cancel it" cancelled with no word on the page."""
+    clients, application_id = allocated
+    url = f"/coaching/caseload/{application_id}"
+    starts = utcnow() + dt.timedelta(days=7)
+    clients["coach"].post(url, data=booking(starts))
+    (appointment,) = appointments(app)
+    page = text_of(clients["coach"].post(
+        f"{url}/appointments/{appointment.id}/cancel", follow_redirects=True))
+    local = in_uk(appointment.starts_at)
+    assert (f"The appointment on {local.day} {local:%B %Y at %H:%M} is cancelled. You and "
+            "Alex Trainee have been sent the cancellation by email.") in page
+    assert appointments(app)[0].status == "cancelled_by_coach"

@@ -107,13 +107,22 @@ def change_appointment(application_id: int, appointment_id: int, change: str) ->
     appointment = _appointment(found, appointment_id)
     if BaseForm().validate_on_submit():
         try:
+            starts = in_uk(appointment.starts_at)
+            when = f"{starts.day} {starts:%B %Y at %H:%M}"
             if change == "cancel":
                 service.cancel_by_coach(appointment, found, current_user, utcnow())
+                flash(f"The appointment on {when} is cancelled. You and "
+                      f"{found.applicant.full_name} have been sent the cancellation by email.",
+                      "success")
             elif change == "waive":
                 service.waive(appointment, found, current_user)
+                flash(f"The appointment on {when} is given back: it no longer counts.",
+                      "success")
             else:
                 service.record_attendance(appointment, found, change == "attended",
                                           current_user, utcnow())
+                flash(f"The appointment on {when} is marked "
+                      f"{'attended' if change == 'attended' else 'not attended'}.", "success")
         except service.BookingProblem as problem:
             flash(str(problem), "warning")
     return redirect(url_for(".client", application_id=found.id) + "#appointments")
