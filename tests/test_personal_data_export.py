@@ -143,6 +143,8 @@ def test_the_export_holds_earlier_versions_pages_and_pdfs(app, client, sign_in):
     # Codes in words, as the service shows them.
     assert "Doctor or dentist in training" in index and "<td>In progress</td>" in index
     assert "Share viewed" in index
+    # Dates read as the service writes them, not as data.json stores them.
+    assert "<td>1 May 2027</td>" in index and "2027-05-01" not in index
 
 
 def test_a_table_added_later_is_walked_and_exported_without_changes(app, make_user):

@@ -81,9 +81,13 @@ def module_pages(data: dict[str, Any], registry: ModuleRegistry) -> list[dict[st
 
 
 def when(value: str | None) -> str:
-    """An ISO time from data.json as people in the UK read it ("" when there is none)."""
+    """An ISO time or date from data.json as people in the UK read it ("" when there is
+    none): "7 December 2026 at 14:05", or "30 January 2027" for a date alone."""
     if not value:
         return ""
+    if len(value) == len("2027-01-30"):
+        day = dt.date.fromisoformat(value)
+        return f"{day.day} {day:%B %Y}"
     moment = dt.datetime.fromisoformat(value)
     return uk_time(moment) if moment.tzinfo else value
 
