@@ -300,3 +300,15 @@ def test_cancelling_an_appointment_says_it_is_done_and_who_was_told(app, allocat
     assert (f"The appointment on {local.day} {local:%B %Y at %H:%M} is cancelled. You and "
             "Alex Trainee have been sent the cancellation by email.") in page
     assert appointments(app)[0].status == "cancelled_by_coach"
+
+
+def test_a_wrong_date_and_a_wrong_time_are_both_named_at_once(app, allocated):
+    """The time was checked only once the date was right, so a coach fixed the date and
+    then met a second error."""
+    clients, application_id = allocated
+    page = text_of(clients["coach"].post(f"/coaching/caseload/{application_id}", data=booking(
+        utcnow() + dt.timedelta(days=7), **{"book-day--day": "31", "book-day--month": "2",
+                                             "book-time": "6pm"})))
+    assert "Date must be a real date" in page
+    assert "Enter a time between 00:00 and 23:59, for example 14:30" in page
+    assert 'value="6pm"' in page and appointments(app) == []
