@@ -10,8 +10,9 @@ from flask_wtf.form import _Auto
 from wtforms import Field, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
-from wtforms.validators import StopValidation
+from wtforms.validators import StopValidation, ValidationError
 
+from careers_app.clock import parse_time
 from careers_app.content.fields import FieldError, clean_date_parts, parse_date
 from careers_app.refused_posts import only_showing_the_form
 from careers_app.text import StorableText, replace_surrogates, strip_and_normalise
@@ -93,6 +94,22 @@ def rerender_on_csrf_failure(view):  # type: ignore[no-untyped-def]
     token was refused: it only acts when its form validates, which then fails."""
     view.rerender_on_csrf_error = True
     return view
+
+
+def time_message(example: str) -> str:
+    return f"Enter a time between 00:00 and 23:59, for example {example}"
+
+
+class TimeOfDay:
+    """A validator for a time typed as "14:30", run with the form's other checks so that
+    a wrong time shows beside a wrong date (it was checked only once the date was right)."""
+
+    def __init__(self, example: str) -> None:
+        self.message = time_message(example)
+
+    def __call__(self, _form: FlaskForm, field: Field) -> None:
+        if field.data and parse_time(field.data) is None:
+            raise ValidationError(self.message)
 
 
 class WholeNumberField(IntegerField):

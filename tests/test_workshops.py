@@ -373,3 +373,11 @@ def test_an_archived_workshop_does_not_ask_for_a_module_it_cannot_take(app, peop
     page = text_of(people["facilitator"].get(f"/workshops/{workshop.id}"))
     assert "Assign a module below" not in page
     assert "No modules were assigned before this workshop was archived." in page
+
+
+def test_a_wrong_date_and_a_wrong_time_of_a_workshop_are_named_at_once(app, people):
+    form = {**workshop_form(time="6pm"), "day--day": "31", "day--month": "2"}
+    page = text_of(people["facilitator"].post("/workshops/new", data=form))
+    assert "Date must be a real date" in page
+    assert "Enter a time between 00:00 and 23:59, for example 18:30" in page
+    assert 'value="6pm"' in page

@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response
 from careers_app.audit import record_look
 from careers_app.clock import TimeProblem, in_uk, parse_time, uk_to_utc
 from careers_app.coaching import bp, handover, service
-from careers_app.coaching.forms import TIME_MESSAGE, BookingForm, MoveForm, NoteForm
+from careers_app.coaching.forms import BookingForm, MoveForm, NoteForm
 from careers_app.coaching.models import Appointment, CoachingApplication
 from careers_app.db import utcnow
-from careers_app.forms import BaseForm, rerender_on_csrf_failure
+from careers_app.forms import BaseForm, rerender_on_csrf_failure, time_message
 from careers_app.security import Role, roles_required
 
 
@@ -42,7 +42,7 @@ def _scheduled(form: BookingForm | MoveForm,
     """
     starts = parse_time(form.time.data)
     if starts is None:
-        form.time.errors = [TIME_MESSAGE]
+        form.time.errors = [time_message("14:30")]
         return False
     try:
         act(uk_to_utc(form.day.data, starts))

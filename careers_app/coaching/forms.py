@@ -19,9 +19,8 @@ from wtforms.validators import (
 )
 
 from careers_app.accounts.eligibility import PROFESSIONAL_GROUPS
-from careers_app.clock import parse_time
 from careers_app.coaching.eligibility import FORMATS, REGIONS, STAGES, WORKFORCE_SCHEMES
-from careers_app.forms import BaseForm, DatePartsField, WholeNumberField, choices
+from careers_app.forms import BaseForm, DatePartsField, TimeOfDay, WholeNumberField, choices
 
 
 def _limit(limit: int, what: str) -> Length:
@@ -97,21 +96,11 @@ class DeclineForm(BaseForm):
         DataRequired(message="Give a reason the trainee will read"), _limit(2000, "The reason")])
 
 
-TIME_MESSAGE = "Enter a time between 00:00 and 23:59, for example 14:30"
-
-
-def _a_time_of_day(_form: BaseForm, field: StringField) -> None:
-    """Checked with the other fields, so a wrong time shows beside a wrong date; it was
-    checked only once the rest of the form was right."""
-    if field.data and parse_time(field.data) is None:
-        raise ValidationError(TIME_MESSAGE)
-
-
 class BookingForm(BaseForm):
     day = DatePartsField("Date")
     time = StringField("Start time", validators=[
         DataRequired(message="Enter a start time, for example 14:30"), _limit(5, "The time"),
-        _a_time_of_day])
+        TimeOfDay("14:30")])
     minutes = WholeNumberField(
         "Length in minutes", default=60,
         not_a_number="Enter the length in minutes in figures, for example 60",
@@ -133,7 +122,7 @@ class MoveForm(BaseForm):
     day = DatePartsField("New date")
     time = StringField("New start time", validators=[
         DataRequired(message="Enter a start time, for example 14:30"), _limit(5, "The time"),
-        _a_time_of_day])
+        TimeOfDay("14:30")])
 
     def validate_day(self, field: DatePartsField) -> None:
         if field.data is None:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from careers_app.audit import record_look
 from careers_app.clock import TimeProblem, in_uk, parse_time, uk_to_utc
 from careers_app.content.loader import ModuleRegistry
-from careers_app.forms import BaseForm, rerender_on_csrf_failure
+from careers_app.forms import BaseForm, rerender_on_csrf_failure, time_message
 from careers_app.links import external_url
 from careers_app.plans.downloads import attachment
 from careers_app.security import Role, roles_required
@@ -36,7 +36,7 @@ def _details(form: WorkshopForm) -> service.WorkshopDetails | None:
     """The form's details with the start in UTC, or None with the problem on the form."""
     starts = parse_time(form.time.data)
     if starts is None:
-        form.time.errors = ["Enter a time between 00:00 and 23:59, for example 18:30"]
+        form.time.errors = [time_message("18:30")]
         return None
     try:
         starts_at = uk_to_utc(form.day.data, starts)

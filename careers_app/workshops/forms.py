@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from careers_app.forms import BaseForm, DatePartsField, WholeNumberField, choices
+from careers_app.forms import BaseForm, DatePartsField, TimeOfDay, WholeNumberField, choices
 from careers_app.workshops.models import FORMATS
 
 
@@ -15,7 +15,8 @@ class WorkshopForm(BaseForm):
         Length(max=200, message="The title must be 200 characters or fewer")])
     day = DatePartsField("Date")
     time = StringField("Start time", validators=[
-        DataRequired(message="Enter a start time, for example 18:30"), Length(max=5)])
+        DataRequired(message="Enter a start time, for example 18:30"), Length(max=5),
+        TimeOfDay("18:30")])
     format = RadioField("Format", choices=choices(FORMATS), default="online",
                         validators=[DataRequired(message="Choose a format")])
     description = TextAreaField("Description", validators=[
