@@ -63,9 +63,10 @@ def test_values_order_and_ratings_are_drawn_as_charts(app, client, trainee):
         "leadership", "expertise"]})
     answer(app, trainee.id, SCAN1, "skills-audit", {"skills": {"communication": 5}})
     plan = pdf_text(client.get("/plan/pdf").data)
-    # The plan lists the top 5 values and the highest-rated skills, in order.
-    assert plan.index("Lifestyle:") < plan.index("Challenge:") < plan.index("Security:")
-    assert "Expertise" not in plan
+    # The plan lists the top 3 values (the 3 that SCAN 1 says are carried forward, and
+    # that the decision matrix takes) and the highest-rated skills, in order.
+    assert plan.index("Lifestyle:") < plan.index("Challenge:") < plan.index("Service:")
+    assert "Creating" not in plan and "Security" not in plan and "Expertise" not in plan
     assert "Communicating with patients, families and carers: 5 out of 5" in plan
     # Everything I wrote draws them all as charts.
     text = pdf_text(client.get("/plan/pdf?appendix=yes").data)
