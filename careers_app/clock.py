@@ -49,7 +49,8 @@ def uk_to_utc(day: dt.date, time: dt.time) -> dt.datetime:
 def parse_time(text: str) -> dt.time | None:
     """"14:30", "14.30" or "9:05" as a time of day; None when it is not one."""
     parts = text.strip().replace(".", ":").split(":")
-    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
+    # Two digits at most: int() of thousands of digits raises (Python's digit limit).
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() and len(p) <= 2 for p in parts):
         return None
     hour, minute = int(parts[0]), int(parts[1])
     return dt.time(hour, minute) if 0 <= hour < 24 and 0 <= minute < 60 else None
